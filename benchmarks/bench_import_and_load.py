@@ -1,0 +1,59 @@
+"""Print two ratios (targets in brackets):
+- time of `python -c "import belarus_data"` / time of `python -c "import pandas"`   [<= 1.3]
+- time of `bd.load_all()` / time of bare `pandas.read_csv` of the same files       [<= 2.0]
+
+Each side is timed many times, interleaved, and the medians compared, because the machines
+here are shared and noisy. Run: python benchmarks/bench_import_and_load.py
+"""
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+REPEATS = 15
+
+
+def _median_seconds(command: list[str]) -> float:
+    times = []
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        subprocess.run(command, check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def import_ratio() -> float:
+    pandas = _median_seconds([sys.executable, "-c", "import pandas"])
+    ours = _median_seconds([sys.executable, "-c", "import belarus_data"])
+    print(f"import pandas        {pandas * 1000:8.1f} ms")
+    print(f"import belarus_data  {ours * 1000:8.1f} ms")
+    return ours / pandas
+
+
+def load_ratio() -> float:
+    import pandas as pd
+
+    import belarus_data as bd
+    from belarus_data.load import table_path
+
+    paths = [table_path(name) for name in bd.table_names()]
+    bd.load_all()  # warm: schemas parsed and hashes verified once per process, as for a user
+
+    def bare() -> None:
+        for path in paths:
+            pd.read_csv(path)
+
+    ours_t, bare_t = [], []
+    for _ in range(REPEATS * 4):
+        t0 = time.perf_counter(); bare(); bare_t.append(time.perf_counter() - t0)
+        t0 = time.perf_counter(); bd.load_all(); ours_t.append(time.perf_counter() - t0)
+    print(f"pandas.read_csv x{len(paths)}  {statistics.median(bare_t) * 1000:8.1f} ms")
+    print(f"bd.load_all()       {statistics.median(ours_t) * 1000:8.1f} ms")
+    return statistics.median(ours_t) / statistics.median(bare_t)
+
+
+if __name__ == "__main__":
+    print(f"import ratio: {import_ratio():.2f} (target <= 1.3)")
+    print(f"load_all ratio: {load_ratio():.2f} (target <= 2.0)")

@@ -1,0 +1,150 @@
+"""The rules that span rows or tables, beyond each column's own type and constraints.
+
+Each rule is a function ``(tables) -> list[Problem]`` over the typed frames the loader returns,
+registered in :data:`RULES`; :func:`check_rules` runs those whose tables are all present.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+
+from ._read import FIRST_DATA_ROW
+from .errors import Problem
+from .schema import TableSchema
+
+Tables = dict[str, pd.DataFrame]
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, tab or CR first.
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+TODAY = date.today
+
+
+def _label(table: str) -> str:
+    return f"datasets/{table}.csv"
+
+
+def _row(index: object) -> int:
+    return int(index) + FIRST_DATA_ROW
+
+
+def foreign_keys(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """Every reference resolves, including each item of a ``;``-list."""
+    problems = []
+    for name, frame in tables.items():
+        for f, ref in schemas[name].references:
+            if ref.resource not in tables:
+                continue
+            keys = set(tables[ref.resource][ref.field].dropna())
+            values = frame[f.name].explode() if f.is_list else frame[f.name]
+            values = values.dropna()
+            for i, v in values[~values.isin(keys)].items():
+                problems.append(Problem(_label(name), _row(i), f.name, "foreign_key",
+                                        f"'{v}' is not a {ref.field} in {ref.resource}.csv"))
+    return problems
+
+
+def sources_cited(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """Every source is cited by at least one row of another table."""
+    cited: set[str] = set()
+    for name, frame in tables.items():
+        for f, ref in schemas[name].references:
+            if ref.resource == "sources":
+                cited.update((frame[f.name].explode() if f.is_list else frame[f.name]).dropna())
+    src = tables["sources"]
+    return [Problem(_label("sources"), _row(i), "source_id", "uncited_source",
+                    f"source '{v}' is cited by no row; cite it or remove it")
+            for i, v in src["source_id"][~src["source_id"].isin(cited)].items()]
+
+
+def no_future_dates(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """Nothing is dated after today."""
+    today = pd.Timestamp(TODAY())
+    problems = []
+    for name, frame in tables.items():
+        for f in schemas[name].fields:
+            if f.type == "date":
+                late = frame[f.name] > today
+                problems += [Problem(_label(name), _row(i), f.name, "future_date",
+                                     f"{v:%Y-%m-%d} is after today") for i, v in frame[f.name][late].items()]
+    return problems
+
+
+def dates_in_order(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """detained_on <= sentenced_on <= the date of each release the person is linked to."""
+    people, links, events = tables["prisoners"], tables["prisoner_releases"], tables["releases"]
+    problems = [Problem(_label("prisoners"), _row(i), "sentenced_on", "date_order",
+                        f"sentenced on {r.sentenced_on:%Y-%m-%d}, before being detained on {r.detained_on:%Y-%m-%d}")
+                for i, r in people[people.sentenced_on < people.detained_on].iterrows()]
+    joined = links.reset_index().merge(people[["person_id", "detained_on", "sentenced_on"]], on="person_id") \
+        .merge(events[["release_id", "date"]], on="release_id")
+    for column in ("detained_on", "sentenced_on"):
+        early = joined[joined["date"] < joined[column]]
+        problems += [Problem(_label("prisoner_releases"), _row(r["index"]), "release_id", "date_order",
+                             f"release {r.release_id} is dated before the person's {column} ({r[column]:%Y-%m-%d})")
+                     for _, r in early.iterrows()]
+    return problems
+
+
+def people_within_total(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """A release never has more linked people than its released_total."""
+    events = tables["releases"].set_index("release_id")
+    linked = tables["prisoner_releases"].groupby("release_id", observed=True).size()
+    problems = []
+    for release_id, n in linked.items():
+        if release_id not in events.index:
+            continue  # foreign_keys reports it
+        total = events.at[release_id, "released_total"]
+        if pd.notna(total) and n > total:
+            row = _row(tables["releases"].index[tables["releases"].release_id == release_id][0])
+            problems.append(Problem(_label("releases"), row, "released_total", "people_within_total",
+                                    f"{n} people are linked to release {release_id}, more than its released_total {total}"))
+    return problems
+
+
+def best_figure_reported(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """A release's released_total, political_prisoners and foreign_nationals are reported figures."""
+    figures = tables["release_figures"]
+    reported = set(zip(figures.release_id, figures.measure.astype("string"), figures.value))
+    problems = []
+    for i, r in tables["releases"].iterrows():
+        for measure in ("released_total", "political_prisoners", "foreign_nationals"):
+            value = r[measure]
+            if pd.notna(value) and (r.release_id, measure, value) not in reported:
+                problems.append(Problem(_label("releases"), _row(i), measure, "best_figure_reported",
+                                        f"{value} is not among release_figures' {measure} values for {r.release_id}; "
+                                        "add the figure with who reported it"))
+    return problems
+
+
+def no_formulas(raw_tables: Tables) -> list[Problem]:
+    """No cell starts like a spreadsheet formula (checked on the text as written)."""
+    problems = []
+    for name, raw in raw_tables.items():
+        for column in raw.columns:
+            cells = raw[column].dropna()
+            bad = cells[cells.str.match(FORMULA_START)]
+            problems += [Problem(_label(name), _row(i), column, "formula",
+                                 f"cell starts with {v[:1]!r}, which a spreadsheet would run as a formula; "
+                                 "reword it") for i, v in bad.items()]
+    return problems
+
+
+RULES: dict[str, tuple[Callable[[Tables, dict[str, TableSchema]], list[Problem]], tuple[str, ...]]] = {
+    "foreign_key": (foreign_keys, ()),
+    "uncited_source": (sources_cited, ("sources",)),
+    "future_date": (no_future_dates, ()),
+    "date_order": (dates_in_order, ("prisoners", "prisoner_releases", "releases")),
+    "people_within_total": (people_within_total, ("prisoner_releases", "releases")),
+    "best_figure_reported": (best_figure_reported, ("releases", "release_figures")),
+}
+
+
+def check_rules(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """Run every rule whose tables loaded; a table that failed to load is reported elsewhere."""
+    problems = []
+    for rule, needs in RULES.values():
+        if all(name in tables for name in needs):
+            problems += rule(tables, schemas)
+    return problems

@@ -1,0 +1,71 @@
+"""Shared fixtures: a private copy of the repository's data that a test may break."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from belarus_data import _package
+
+REPO = Path(__file__).resolve().parents[1]
+DATA_ITEMS = ("datasets", "schemas", "datapackage.json", "CITATION.cff", "pyproject.toml")
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the repository's data root in a temporary folder."""
+    for item in DATA_ITEMS:
+        source = REPO / item
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / item)
+        else:
+            shutil.copy2(source, tmp_path / item)
+    _package.descriptor.cache_clear()
+    return tmp_path
+
+
+def read_rows(root: Path, table: str) -> list[dict[str, str]]:
+    with open(root / "datasets" / f"{table}.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(root: Path, table: str, rows: list[dict[str, str]], columns: list[str] | None = None) -> None:
+    """Rewrite a table (and its hash in datapackage.json, so only the intended fault remains)."""
+    columns = columns or list(rows[0])
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_bytes(root, table, buffer.getvalue().encode("utf-8"))
+
+
+def write_bytes(root: Path, table: str, data: bytes, rehash: bool = True) -> None:
+    path = f"datasets/{table}.csv"
+    (root / path).write_bytes(data)
+    if rehash:
+        descriptor_path = root / "datapackage.json"
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        for resource in descriptor["resources"]:
+            if resource["path"] == path:
+                resource["bytes"], resource["hash"] = len(data), _package.sha256(data)
+        descriptor_path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+        _package.descriptor.cache_clear()
+
+
+@pytest.fixture
+def edit(data_copy: Path) -> Callable[[str, Callable[[list[dict[str, str]]], None]], Path]:
+    """``edit(table, change)``: apply ``change`` to the rows of ``table`` in the data copy."""
+
+    def apply(table: str, change: Callable[[list[dict[str, str]]], None]) -> Path:
+        rows = read_rows(data_copy, table)
+        columns = list(rows[0])
+        change(rows)
+        write_rows(data_copy, table, rows, columns)
+        return data_copy
+
+    return apply

@@ -1,0 +1,259 @@
+"""Tests for belarus_data.designations (fixtures: fictional entries in tests/fixtures/designations)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from belarus_data.designations import (
+    COLUMNS,
+    DesignationInputError,
+    belarus_looking,
+    build_designations,
+    designation_sources,
+    main,
+    names_gone,
+    write_table,
+)
+
+FIX = Path(__file__).parent / "fixtures" / "designations"
+SDN = FIX / "us-ofac-sdn-2026-08-20.csv"
+NAMES = FIX / "us-ofac-sdn-names-2026-03-22.json"
+UK_SUBJECTS = "uk-sanctions-list-belarus-subjects-2026-04.csv"
+UK_NAMES = "uk-sanctions-list-belarus-names-2026-04.csv"
+
+
+def _row(df: pd.DataFrame, entry_id: str) -> pd.Series:
+    found = df[df["list_entry_id"] == entry_id]
+    assert len(found) == 1, entry_id
+    return found.iloc[0]
+
+
+def _sanctions(**overrides) -> pd.DataFrame:
+    rows = [
+        # exact target (punctuation and case differ), the row we expect
+        dict(action_id="us-2026-05-01-sample-potash", date="2026-05-01", jurisdiction="US", action="lift",
+             target="Sample-Potash, OAO", target_kind="entities", source_ids="test-2026-05-01-a;test-2026-05-01-b"),
+        # ignored: other jurisdiction, sector target, later than the later snapshot, still listed, not a lift
+        dict(action_id="eu-2026-06-01-minsk-demo", date="2026-06-01", jurisdiction="EU", action="lift",
+             target="Minsk Demo Factory", target_kind="entities", source_ids="test-eu"),
+        dict(action_id="us-2026-05-01-potash", date="2026-05-01", jurisdiction="US", action="lift",
+             target="Gone Holdings Ltd", target_kind="sector", source_ids="test-sector"),
+        dict(action_id="us-2026-09-01-gone", date="2026-09-01", jurisdiction="US", action="lift",
+             target="Gone Holdings Ltd", target_kind="entities", source_ids="test-late"),
+        dict(action_id="us-2026-05-02-example", date="2026-05-02", jurisdiction="US", action="lift",
+             target="Example Works OAO", target_kind="entities", source_ids="test-listed"),
+        dict(action_id="us-2026-05-03-impose", date="2026-05-03", jurisdiction="US", action="impose",
+             target="Minsk Demo Factory", target_kind="entities", source_ids="test-impose"),
+    ]
+    df = pd.DataFrame(rows)
+    for k, v in overrides.items():
+        df[k] = v
+    return df
+
+
+def test_us_rows_filtered_by_belarus_programme():
+    df = build_designations(SDN, None)
+    assert list(df.columns) == COLUMNS
+    assert list(df["list_entry_id"]) == ["101", "102", "104", "106"]  # 103, 105 lack a BELARUS programme
+    assert set(df["list"]) == {"us_ofac_sdn"}
+    assert _row(df, "102")["programs"] == ["BELARUS-EO14038"]  # RUSSIA-EO14024 left out
+    assert _row(df, "106")["programs"] == ["BELARUS", "BELARUS-EO14038"]
+    assert _row(df, "104")["subject_type"] == "aircraft"
+    ivan = _row(df, "101")
+    assert ivan["name"] == "TESTOVICH, Ivan Ivanovich"
+    assert ivan["aliases"] == ["TESTOVICH, Ivan", "TESTOVYCH, Ivan"]  # dedupe, order kept, primary removed
+    assert ivan["source_ids"] == ["ofac-2026-08-20-sdn-list"]
+    assert df["list_as_of"].eq(pd.Timestamp("2026-08-20")).all()
+    assert df["designated_on"].isna().all() and df["delisted_on"].isna().all()
+    for col in ("designated_on", "delisted_on", "list_as_of"):
+        assert df[col].dtype == "datetime64[ns]"
+
+
+def test_uk_rows_aliases_types_and_dates():
+    df = build_designations(None, FIX)
+    assert list(df["list_entry_id"]) == ["BEL9001", "BEL9002", "BEL9003"]
+    ivan, plant, ship = (_row(df, i) for i in ("BEL9001", "BEL9002", "BEL9003"))
+    assert ivan["name"] == "Ivan Ivanovich Testovich"
+    assert ivan["aliases"] == ["Ivan Testovich"]
+    assert plant["name"] == "Example Plant"  # first primary; blanks collapsed
+    assert plant["aliases"] == ["OJSC 'Example Plant'", "Example Plant JSC"]  # second primary becomes an alias
+    assert [ivan["subject_type"], plant["subject_type"], ship["subject_type"]] == ["individual", "entity", "vessel"]
+    assert ivan["designated_on"] == pd.Timestamp("2020-12-31")
+    assert plant["designated_on"] == pd.Timestamp("2021-06-21")
+    assert pd.isna(ship["designated_on"])
+    assert df["list_as_of"].eq(pd.Timestamp("2025-09-03")).all()  # max last_updated
+    assert all(p == ["UK-BELARUS"] for p in df["programs"])
+    assert all(s == ["uk-fcdo-2026-04-sanctions-list-belarus"] for s in df["source_ids"])
+
+
+def test_both_lists_sorted_and_counted():
+    df = build_designations(SDN, FIX, NAMES, None)  # no sanctions table: no delisted rows
+    assert list(df["list"]) == ["uk_sanctions_list"] * 3 + ["us_ofac_sdn"] * 4
+    assert df.attrs["counts"] == {"us_current": 4, "uk": 3}
+
+
+def test_names_gone_and_belarus_looking():
+    gone = names_gone(NAMES, SDN)
+    # EXAMPLEWORKS JSC matches EXAMPLE-WORKS JSC and TESTOVICH IVAN matches "TESTOVICH, Ivan"
+    assert gone == ["GONE HOLDINGS LTD", "JSC SAMPLE POTASH", "MINSK DEMO FACTORY",
+                    "SAMPLE POTASH COMPANY", "SAMPLE POTASH OAO"]
+    assert belarus_looking(gone) == ["MINSK DEMO FACTORY"]
+
+
+def test_delisted_rows_from_lift_actions():
+    df = build_designations(SDN, None, NAMES, _sanctions())
+    former = df[df["list_entry_id"].str.startswith("former:")]
+    assert len(former) == 1
+    row = former.iloc[0]
+    assert row["list_entry_id"] == "former:SAMPLE-POTASH-OAO"
+    assert row["name"] == "SAMPLE POTASH OAO"
+    assert row["aliases"] == []  # exact target: no token-containment siblings
+    assert row["subject_type"] == "entity"
+    assert row["delisted_on"] == pd.Timestamp("2026-05-01")
+    assert row["list_as_of"] == pd.Timestamp("2026-08-20")
+    assert row["source_ids"] == ["ofac-2026-08-20-sdn-list", "ofac-2026-03-22-sdn-names",
+                                 "test-2026-05-01-a", "test-2026-05-01-b"]
+    assert df.attrs["counts"] == {"us_current": 4, "us_delisted": 1}
+
+
+def test_delisted_target_contained_in_names_gives_one_row():
+    sanctions = _sanctions().iloc[:1].assign(target="sample potash", source_ids=[["test-x"]], target_kind=None)
+    df = build_designations(SDN, None, NAMES, sanctions)
+    row = df[df["list_entry_id"].str.startswith("former:")].iloc[0]
+    # shortest matching gone name (tie broken alphabetically); the other matches become aliases
+    assert row["name"] == "JSC SAMPLE POTASH"
+    assert row["aliases"] == ["SAMPLE POTASH COMPANY", "SAMPLE POTASH OAO"]
+    assert pd.isna(row["subject_type"])
+    assert row["source_ids"][-1] == "test-x"
+
+
+def test_sanctions_as_mapping_and_without_lifts():
+    mapping = {"action": ["impose", "lift"], "target": ["Minsk Demo Factory"] * 2,
+               "date": ["2026-01-01", "2026-04-01"], "source_ids": ["test-a", ["test-b", "test-c"]]}
+    df = build_designations(SDN, None, NAMES, mapping)
+    row = _row(df, "former:MINSK-DEMO-FACTORY")
+    assert row["delisted_on"] == pd.Timestamp("2026-04-01")
+    assert row["source_ids"][2:] == ["test-b", "test-c"]
+    no_lift = {k: v[:1] for k, v in mapping.items()}
+    assert build_designations(SDN, None, NAMES, no_lift).attrs["counts"] == {"us_current": 4, "us_delisted": 0}
+
+
+def test_sanctions_bad_date_and_missing_column():
+    with pytest.raises(DesignationInputError, match=r"sanctions table, row 0, column 'date'.*bad date"):
+        build_designations(SDN, None, NAMES, _sanctions(date="01/05/2026"))
+    with pytest.raises(DesignationInputError, match=r"missing column.*source_ids"):
+        build_designations(SDN, None, NAMES, _sanctions().drop(columns="source_ids"))
+
+
+@pytest.fixture
+def uk_copy(tmp_path: Path) -> Path:
+    for name in (UK_SUBJECTS, UK_NAMES):
+        shutil.copy(FIX / name, tmp_path / name)
+    return tmp_path
+
+
+def test_missing_column_names_file_and_column(uk_copy: Path):
+    path = uk_copy / UK_SUBJECTS
+    pd.read_csv(path, dtype=str).drop(columns="date_designated").to_csv(path, index=False)
+    with pytest.raises(DesignationInputError, match=r"subjects-2026-04\.csv: missing column.*'date_designated'"):
+        build_designations(None, uk_copy)
+
+
+def test_bad_date_names_file_row_and_column(uk_copy: Path):
+    path = uk_copy / UK_SUBJECTS
+    path.write_text(path.read_text().replace("21/06/2021", "31/02/2021"))
+    with pytest.raises(DesignationInputError) as err:
+        build_designations(None, uk_copy)
+    msg = str(err.value)
+    assert UK_SUBJECTS in msg and "row 3" in msg and "'date_designated'" in msg and "31/02/2021" in msg
+
+
+def test_unknown_subject_type(uk_copy: Path):
+    path = uk_copy / UK_SUBJECTS
+    path.write_text(path.read_text().replace("Ship", "Submarine"))
+    with pytest.raises(DesignationInputError, match=r"row 4, column 'subject_type'.*'Submarine'"):
+        build_designations(None, uk_copy)
+
+
+def test_names_of_unknown_subject_are_not_dropped(uk_copy: Path):
+    path = uk_copy / UK_NAMES
+    path.write_text(path.read_text() + "00009,BEL9999,primary,,Nobody,Nobody,,,,,\n")
+    with pytest.raises(DesignationInputError, match=r"row 10, column 'unique_id'.*BEL9999"):
+        build_designations(None, uk_copy)
+
+
+def test_formula_like_cell_is_rejected(tmp_path: Path):
+    sdn = tmp_path / "us-ofac-sdn-2026-08-20.csv"
+    sdn.write_text(SDN.read_text().replace("TESTOVYCH, Ivan", "=HYPERLINK(1)"))
+    with pytest.raises(DesignationInputError, match=r"row 2, column 'alternate_names'.*starts with"):
+        build_designations(sdn, None)
+
+
+def test_snapshot_date_from_file_name_and_error(tmp_path: Path):
+    sdn = tmp_path / "us-ofac-sdn-2026-01-02.csv"  # no metadata beside it
+    shutil.copy(SDN, sdn)
+    assert build_designations(sdn, None)["list_as_of"].eq(pd.Timestamp("2026-01-02")).all()
+    undated = tmp_path / "sdn.csv"
+    shutil.copy(SDN, undated)
+    with pytest.raises(DesignationInputError, match=r"sdn\.csv: no snapshot date"):
+        build_designations(undated, None)
+
+
+def test_determinism_and_input_order(tmp_path: Path):
+    write_table(build_designations(SDN, FIX, NAMES, _sanctions()), tmp_path / "a.csv")
+    write_table(build_designations(SDN, FIX, NAMES, _sanctions()), tmp_path / "b.csv")
+    shuffled = tmp_path / "us-ofac-sdn-2026-08-20.csv"
+    lines = SDN.read_text().splitlines(keepends=True)
+    shuffled.write_text(lines[0] + "".join(reversed(lines[1:])))
+    shutil.copy(FIX / "us-ofac-sdn-2026-08-20.metadata.json", tmp_path)
+    write_table(build_designations(shuffled, FIX, NAMES, _sanctions().iloc[::-1]), tmp_path / "c.csv")
+    a = (tmp_path / "a.csv").read_bytes()
+    assert a == (tmp_path / "b.csv").read_bytes() == (tmp_path / "c.csv").read_bytes()
+
+
+def test_write_table_format(tmp_path: Path):
+    out = tmp_path / "sub" / "t.csv"
+    write_table(build_designations(SDN, FIX, NAMES, _sanctions()), out)
+    raw = out.read_bytes()
+    assert b"\r" not in raw
+    text = raw.decode("utf-8").splitlines()
+    assert text[0] == ",".join(COLUMNS)
+    assert text[1] == ("uk_sanctions_list,BEL9001,individual,Ivan Ivanovich Testovich,Ivan Testovich,UK-BELARUS,"
+                       "2020-12-31,,2025-09-03,uk-fcdo-2026-04-sanctions-list-belarus")
+    assert ('us_ofac_sdn,101,individual,"TESTOVICH, Ivan Ivanovich","TESTOVICH, Ivan;TESTOVYCH, Ivan",BELARUS,'
+            ",,2026-08-20,ofac-2026-08-20-sdn-list") in text
+    assert ("us_ofac_sdn,former:SAMPLE-POTASH-OAO,entity,SAMPLE POTASH OAO,,,,2026-05-01,2026-08-20,"
+            "ofac-2026-08-20-sdn-list;ofac-2026-03-22-sdn-names;test-2026-05-01-a;test-2026-05-01-b") in text
+
+
+def test_write_table_rejects_semicolon_in_list_item(tmp_path: Path):
+    df = build_designations(None, FIX)
+    df.at[0, "aliases"] = ["a;b"]
+    with pytest.raises(DesignationInputError, match="contains ';'"):
+        write_table(df, tmp_path / "t.csv")
+
+
+def test_designation_sources():
+    src = designation_sources(SDN, FIX, NAMES)
+    assert list(src["source_id"]) == ["ofac-2026-08-20-sdn-list", "ofac-2026-03-22-sdn-names",
+                                      "uk-fcdo-2026-04-sanctions-list-belarus"]
+    assert src["source_id"].str.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*").all()
+    assert src.loc[0, "url"] == "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.CSV"
+    assert src.loc[0, "published_on"] == "2026-08-20"
+    assert src.loc[2, "url"] == "https://www.gov.uk/government/publications/the-uk-sanctions-list"
+    assert "kindrat86/ofac-sdn-json" in src.loc[0, "notes"] and "covyr/uk-sanctions-list" in src.loc[2, "notes"]
+    assert set(src["kind"]) == {"government"} and set(src["language"]) == {"en"}
+
+
+def test_cli_summary(tmp_path: Path, capsys):
+    out = tmp_path / "t.csv"
+    assert main(["--ofac-sdn", str(SDN), "--uk-dir", str(FIX), "--ofac-earlier-names", str(NAMES),
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "wrote 7 rows" in printed
+    assert "5 names gone between the SDN snapshots, 1 Belarus-looking" in printed
+    assert "MINSK DEMO FACTORY" in printed
