@@ -36,7 +36,7 @@ def test_a_release_before_the_detention_is_refused(edit):
 
 def test_nothing_may_be_dated_after_today(edit):
     def future(rows):
-        rows[0]["published_on"] = "2999-01-01"
+        rows[0]["published_on"] = "2199-01-01"
     problem = _problems(edit("sources", future), "future_date")[0]
     assert problem.column == "published_on" and problem.row == 2
 

@@ -49,20 +49,16 @@ def _column(f: Field) -> pa.Column:
 
 
 def _list_checks(f: Field) -> list[pa.Check]:
-    checks = [pa.Check(lambda v: isinstance(v, list), element_wise=True, name="type",
-                       error="must be a list")]
+    checks = [pa.Check(lambda v: isinstance(v, list), element_wise=True, name="type")]
     if f.required:
-        checks.append(pa.Check(lambda v: len(v) > 0 and all(v), element_wise=True, name="required",
-                               error="must list at least one item, with no empty item"))
+        checks.append(pa.Check(lambda v: len(v) > 0 and all(v), element_wise=True, name="required"))
     else:
-        checks.append(pa.Check(lambda v: all(v), element_wise=True, name="list_item",
-                               error="has an empty item (two ';' in a row, or one at an end)"))
+        checks.append(pa.Check(lambda v: all(v), element_wise=True, name="list_item"))
     if f.item_pattern:
         pattern = re.compile(f.item_pattern)
         checks.append(pa.Check(lambda v: all(pattern.fullmatch(x) for x in v), element_wise=True,
-                               name="item_pattern", error=f"each item must match {f.item_pattern}"))
+                               name="item_pattern"))
     if f.item_enum:
         allowed = set(f.item_enum)
-        checks.append(pa.Check(lambda v: set(v) <= allowed, element_wise=True, name="item_enum",
-                               error=f"each item must be one of: {', '.join(f.item_enum)}"))
+        checks.append(pa.Check(lambda v: set(v) <= allowed, element_wise=True, name="item_enum"))
     return checks

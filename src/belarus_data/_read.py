@@ -15,7 +15,7 @@ from .errors import Problem
 from .schema import LIST_DELIMITER, Field, TableSchema
 
 _INTEGER = r"-?\d+"
-_DATE = r"\d{4}-\d{2}-\d{2}"
+_DATE = r"(1[89]|2[01])\d{2}-\d{2}-\d{2}"  # 1800-2199: within datetime64[ns]
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
 FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet numbers them
@@ -120,7 +120,8 @@ def convert_column(s: pd.Series, f: Field) -> tuple[pd.Series, list[tuple[int, s
         ok = s.str.fullmatch(_DATE).fillna(False).astype(bool)
         values = pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
         bad = present & values.isna()
-        return values, _cells(s, bad, "type", lambda v: f"'{v}' is not a date written yyyy-mm-dd")
+        return values, _cells(s, bad, "type",
+                                      lambda v: f"'{v}' is not a date written yyyy-mm-dd between 1800 and 2199")
     if f.type == "boolean":
         bad = present & ~s.isin(_TRUE | _FALSE)
         values = s.map(lambda v: True if v in _TRUE else False if v in _FALSE else pd.NA).astype("boolean")

@@ -112,10 +112,23 @@ def parser() -> argparse.ArgumentParser:
         .add_argument("--out", type=Path, default=Path("report"))
     command("build-datapackage", _build_datapackage, "regenerate datapackage.json (for contributors)")
     command("build-codebook", _build_codebook, "regenerate docs/codebook.md (for contributors)")
+    b = sub.add_parser("build-designations", add_help=False,
+                       help="derive sanction_designations.csv from official list files (see --help)")
+    b.add_argument("args", nargs=argparse.REMAINDER)
+    b.set_defaults(func=_build_designations)
     return p
 
 
+def _build_designations(args: argparse.Namespace) -> int:
+    from .designations import main as build
+
+    return build(args.args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["build-designations"]:  # its own parser owns every option after the name
+        return _build_designations(argparse.Namespace(args=argv[1:]))
     args = parser().parse_args(argv)
     try:
         return args.func(args)

@@ -2,7 +2,9 @@
 
 Names are transliterated to Latin with ``unidecode`` (Cyrillic of either language), folded so
 the usual Belarusian-, Russian- and Polish-based romanisations meet (w/v, kh/h, y/j/i, ...),
-then compared with ``rapidfuzz``'s WRatio, which copes with partial names and word order.
+then compared word by word with ``rapidfuzz``: each word of the query scores its best match
+among the words of a name, so "Kolesnikova" finds "Maryia Kalesnikava" but "Ales" does not
+match inside "Kalesnikava".
 """
 from __future__ import annotations
 
@@ -26,7 +28,15 @@ def fold(name: str) -> str:
     text = re.sub(r"[^a-z ]+", " ", text)
     for a, b in _FOLDS:
         text = text.replace(a, b)
+    text = re.sub(r"ov(?=[^aeiou]|$)", "ou", text)  # Russian -ov- where Belarusian has -oŭ-
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _score(query_words: list[str], name_words: list[str]) -> float:
+    """Mean over the query's words of each one's best similarity (0-100) to a word of the name."""
+    from rapidfuzz import fuzz
+
+    return sum(max(fuzz.ratio(q, w) for w in name_words) for q in query_words) / len(query_words)
 
 
 def _variants(people: pd.DataFrame) -> tuple[list[str], list[int]]:
@@ -48,8 +58,6 @@ def find_person(query: str, *, root: str | Path | None = None, min_score: float 
     >>> find_person("Колесникова").name.tolist()[:1]
     ['Maryia Kalesnikava']
     """
-    from rapidfuzz import fuzz, process
-
     from .load import prisoners
 
     people = prisoners(root=root).reset_index(drop=True)
@@ -57,8 +65,9 @@ def find_person(query: str, *, root: str | Path | None = None, min_score: float 
     best: dict[int, float] = {}
     if wanted:
         keys, owners = _variants(people)
-        scores = process.cdist([wanted], keys, scorer=fuzz.WRatio)[0] if keys else []
-        for owner, score in zip(owners, scores):
+        words = wanted.split()
+        for owner, key in zip(owners, keys):
+            score = _score(words, key.split())
             if score >= min_score and score > best.get(owner, -1):
                 best[owner] = float(score)
     order = sorted(best, key=lambda pos: (-best[pos], people.name.iloc[pos]))

@@ -118,6 +118,16 @@ def best_figure_reported(tables: Tables, schemas: dict[str, TableSchema]) -> lis
     return problems
 
 
+def row_bounds(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """Each table keeps at least the rows its schema declares (x-minRows), so a change that
+    loses rows by mistake fails instead of shipping a smaller dataset."""
+    return [Problem(_label(name), None, None, "row_bounds",
+                    f"{len(frame)} rows, fewer than the {schemas[name].min_rows} that {schemas[name].path.name} "
+                    "declares (x-minRows); if rows were removed on purpose, lower the bound")
+            for name, frame in tables.items()
+            if schemas[name].min_rows is not None and len(frame) < schemas[name].min_rows]
+
+
 def no_formulas(raw_tables: Tables) -> list[Problem]:
     """No cell starts like a spreadsheet formula (checked on the text as written)."""
     problems = []
@@ -138,6 +148,7 @@ RULES: dict[str, tuple[Callable[[Tables, dict[str, TableSchema]], list[Problem]]
     "date_order": (dates_in_order, ("prisoners", "prisoner_releases", "releases")),
     "people_within_total": (people_within_total, ("prisoner_releases", "releases")),
     "best_figure_reported": (best_figure_reported, ("releases", "release_figures")),
+    "row_bounds": (row_bounds, ()),
 }
 
 

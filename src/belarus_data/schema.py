@@ -97,6 +97,7 @@ class TableSchema:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
     path: Path
+    min_rows: int | None = None  # declared bound (x-minRows): fewer rows means data were lost
 
     @property
     def columns(self) -> list[str]:
@@ -132,6 +133,7 @@ def _read_schema(path: Path) -> TableSchema:
         fields=tuple(Field.from_descriptor(f, foreign) for f in d["fields"]),
         primary_key=(pk,) if isinstance(pk, str) else tuple(pk),
         path=path,
+        min_rows=d.get("x-minRows"),
     )
 
 

@@ -85,6 +85,13 @@ _RULE_NAMES = {
     "column_in_dataframe": "header",
     "column_in_schema": "header",
     "column_ordered": "header",
+    "str_matches": "pattern",
+    "greater_than_or_equal_to": "minimum",
+    "less_than_or_equal_to": "maximum",
+}
+_MESSAGES = {
+    "type": "must be a list",
+    "list_item": "has an empty item (two ';' in a row, or one at an end)",
 }
 
 
@@ -103,6 +110,8 @@ def _to_problem(case: dict, schema: TableSchema, label: str) -> Problem:
     check = str(case.get("check"))
     rule = _RULE_NAMES.get(check.split("(")[0], check.split("(")[0])
     column = case.get("column")
+    if rule == "pattern" and isinstance(column, str) and column.endswith("url"):
+        rule = "uri"
     index = case.get("index")
     row = int(index) + FIRST_DATA_ROW if index is not None and pd.notna(index) else None
     value = case.get("failure_case")
@@ -112,7 +121,10 @@ def _to_problem(case: dict, schema: TableSchema, label: str) -> Problem:
     elif rule == "unique":
         message = f"'{value}' appears more than once; this column is a key"
     elif rule == "required":
-        message = "value is required"
+        message = "value is required" if not schema.field(column).is_list else \
+            "must list at least one item, with no empty item"
+    elif rule in _MESSAGES:
+        message = f"{value!r} {_MESSAGES[rule]}"
     else:
         constraint = _constraint_text(schema, column, rule)
         message = f"'{value}' breaks {rule}{constraint}"
@@ -123,6 +135,7 @@ def _constraint_text(schema: TableSchema, column: object, rule: str) -> str:
     if not isinstance(column, str) or column not in schema.columns:
         return ""
     f = schema.field(column)
-    value = {"pattern": f.pattern, "minimum": f.minimum, "maximum": f.maximum,
-             "item_pattern": f.item_pattern}.get(rule)
+    value = {"pattern": f.pattern, "minimum": f.minimum, "maximum": f.maximum, "uri": "http(s)://...",
+             "item_pattern": f.item_pattern,
+             "item_enum": "one of " + ", ".join(f.item_enum) if f.item_enum else None}.get(rule)
     return f" ({value})" if value is not None else ""

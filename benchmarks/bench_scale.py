@@ -1,0 +1,127 @@
+"""How validate and load grow with the data: synthetic tables of 10k, 100k and 1M prisoners
+(with releases, figures, links and sources in proportion) in a temporary folder.
+
+Prints, per size: wall time and peak memory (RSS) of `validate` and of `load_all`, each in a fresh
+process, the ratio of `load_all` to bare `pandas.read_csv` of the same files, and the growth
+exponent between sizes (1.0 = linear). Targets: 1M prisoners validate in under 60 s and 4 GB,
+growth close to linear. The synthetic rows are generated, obviously fake, and never saved in the
+repository. Run: python benchmarks/bench_scale.py [--sizes 10000,100000,1000000]
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+PEOPLE_PER_RELEASE = 100
+PEOPLE_PER_SOURCE = 10
+
+
+def build(root: Path, people: int) -> None:
+    """Write a valid synthetic data root with ``people`` prisoners."""
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    for name in ("pyproject.toml", "CITATION.cff"):
+        shutil.copy2(REPO / name, root / name)
+    (root / "datasets").mkdir()
+    rng = np.random.default_rng(0)
+    n_rel, n_src = max(1, people // PEOPLE_PER_RELEASE), max(1, people // PEOPLE_PER_SOURCE)
+    src = pd.Series(np.arange(n_src)).map("src-{:07d}".format)
+    days = pd.Timestamp("2024-07-01") + pd.to_timedelta(np.arange(n_rel) % 700, unit="D")
+    rel_ids = pd.Series(days.strftime("%Y-%m-%d")) + "-" + pd.Series(np.arange(n_rel)).map("r{:06d}".format)
+    cite = lambda n: src.iloc[rng.integers(0, n_src, n)].to_numpy()  # noqa: E731
+    write = lambda name, frame: frame.to_csv(root / "datasets" / f"{name}.csv", index=False)  # noqa: E731
+    write("sources", pd.DataFrame({
+        "source_id": src, "url": "https://example.org/" + src, "publisher": "Synthetic", "title": "Synthetic " + src,
+        "published_on": "2025-01-01", "language": "en", "kind": "other", "notes": ""}))
+    write("releases", pd.DataFrame({
+        "release_id": rel_ids, "date": days.strftime("%Y-%m-%d"), "kind": "pardon", "released_total": PEOPLE_PER_RELEASE,
+        "political_prisoners": "", "foreign_nationals": "", "destinations": "BY", "mediator": "", "envoys": "",
+        "summary": "Synthetic release.", "notes": "", "source_ids": src.iloc[np.arange(n_rel) % n_src].to_numpy()}))
+    write("release_figures", pd.DataFrame({
+        "release_id": np.repeat(rel_ids, 2), "measure": "released_total", "country": "",
+        "value": PEOPLE_PER_RELEASE, "qualifier": "exact", "reported_by": np.tile(["Presidency", "Viasna"], n_rel),
+        "reported_on": "", "source_id": cite(2 * n_rel), "notes": ""}))
+    person = pd.Series(np.arange(people)).map("person-{:07d}".format)
+    detained = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, people), unit="D")
+    write("prisoners", pd.DataFrame({
+        "person_id": person, "name": "Person " + person, "name_be": "", "name_ru": "", "aliases": "Alias " + person,
+        "gender": np.where(np.arange(people) % 2, "female", "male"), "birth_year": rng.integers(1940, 2005, people),
+        "citizenship": "BY", "roles": "activist;protester", "detained_on": detained.strftime("%Y-%m-%d"),
+        "sentenced_on": (detained + pd.Timedelta(days=90)).strftime("%Y-%m-%d"),
+        "sentence_years": rng.integers(1, 15, people), "criminal_code_articles": "342-1;130-3",
+        "viasna_url": "https://example.org/person/" + person, "notes": "", "source_ids": cite(people)}))
+    write("prisoner_releases", pd.DataFrame({
+        "person_id": person, "release_id": rel_ids.iloc[np.arange(people) // PEOPLE_PER_RELEASE].to_numpy(),
+        "outcome": "released_in_belarus", "destination": "BY", "notes": "", "source_ids": cite(people)}))
+    for name in ("sanctions", "sanction_designations", "prisoner_counts"):
+        shutil.copy2(REPO / "datasets" / f"{name}.csv", root / "datasets" / f"{name}.csv")
+    # The copied tables cite repository sources: add those rows so every reference resolves.
+    repo_sources = pd.read_csv(REPO / "datasets" / "sources.csv", dtype=str, keep_default_na=False)
+    synthetic = pd.read_csv(root / "datasets" / "sources.csv", dtype=str, keep_default_na=False)
+    pd.concat([synthetic, repo_sources]).to_csv(root / "datasets" / "sources.csv", index=False)
+    _drop_uncited_repo_sources(root, set(repo_sources.source_id))
+    _run(f"from belarus_data.datapackage import write_descriptor; write_descriptor({str(root)!r})")
+
+
+def _drop_uncited_repo_sources(root: Path, repo_ids: set[str]) -> None:
+    cited: set[str] = set()
+    for name in ("sanctions", "sanction_designations", "prisoner_counts"):
+        frame = pd.read_csv(root / "datasets" / f"{name}.csv", dtype=str, keep_default_na=False)
+        cited.update(i for cell in frame.source_ids for i in cell.split(";"))
+    sources = pd.read_csv(root / "datasets" / "sources.csv", dtype=str, keep_default_na=False)
+    keep = ~sources.source_id.isin(repo_ids - cited)
+    sources[keep].to_csv(root / "datasets" / "sources.csv", index=False)
+
+
+def _run(code: str) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of ``code`` in a fresh interpreter."""
+    probe = ("import resource, time; t0 = time.perf_counter()\n" + code +
+             "\nprint(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-2000:])
+    seconds, mb = out.stdout.split()[-2:]
+    return float(seconds), float(mb)
+
+
+def measure(root: Path) -> dict[str, tuple[float, float]]:
+    r = repr(str(root))
+    return {
+        "validate": _run(f"import belarus_data as bd; bd.validate({r})"),
+        "load_all": _run(f"import belarus_data as bd; bd.load_all(root={r})"),
+        "read_csv": _run(f"import pandas as pd, pathlib; [pd.read_csv(p) for p in sorted(pathlib.Path({r}).glob('datasets/*.csv'))]"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
+    results = {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            build(Path(tmp), size)
+            built = time.perf_counter() - t0
+            results[size] = measure(Path(tmp))
+        v, l, b = results[size]["validate"], results[size]["load_all"], results[size]["read_csv"]
+        print(f"{size:>9} prisoners (built in {built:5.1f} s): validate {v[0]:6.1f} s {v[1]:7.0f} MB | "
+              f"load_all {l[0]:6.1f} s {l[1]:7.0f} MB | read_csv {b[0]:6.1f} s | load/read_csv {l[0] / b[0]:4.2f}",
+              flush=True)
+    for a, b in zip(sizes, sizes[1:]):
+        for what in ("validate", "load_all"):
+            k = math.log(results[b][what][0] / results[a][what][0]) / math.log(b / a)
+            print(f"growth exponent of {what} from {a} to {b}: {k:.2f}")
+
+
+if __name__ == "__main__":
+    main()
