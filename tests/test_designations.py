@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,7 @@ SDN = FIX / "us-ofac-sdn-2026-08-20.csv"
 NAMES = FIX / "us-ofac-sdn-names-2026-03-22.json"
 UK_SUBJECTS = "uk-sanctions-list-belarus-subjects-2026-04.csv"
 UK_NAMES = "uk-sanctions-list-belarus-names-2026-04.csv"
+SCHEMA = Path(__file__).parents[1] / "schemas" / "sanction_designations.json"
 
 
 def _row(df: pd.DataFrame, entry_id: str) -> pd.Series:
@@ -99,8 +101,9 @@ def test_both_lists_sorted_and_counted():
 def test_names_gone_and_belarus_looking():
     gone = names_gone(NAMES, SDN)
     # EXAMPLEWORKS JSC matches EXAMPLE-WORKS JSC and TESTOVICH IVAN matches "TESTOVICH, Ivan"
-    assert gone == ["GONE HOLDINGS LTD", "JSC SAMPLE POTASH", "MINSK DEMO FACTORY",
-                    "SAMPLE POTASH COMPANY", "SAMPLE POTASH OAO"]
+    assert gone == ["DEMO AIRLINES", "DEMO AIRLINES OAO", "EW99999", "GONE HOLDINGS LTD", "JSC SAMPLE POTASH",
+                    "MINSK DEMO FACTORY", "OAO TESTKALIY", "PRETESTKALI LLC", "SAMPLE POTASH COMPANY",
+                    "SAMPLE POTASH OAO", "TESTKALI OAO", "TESTKALIYNAYA PLANT"]
     assert belarus_looking(gone) == ["MINSK DEMO FACTORY"]
 
 
@@ -113,6 +116,7 @@ def test_delisted_rows_from_lift_actions():
     assert row["name"] == "SAMPLE POTASH OAO"
     assert row["aliases"] == []  # exact target: no token-containment siblings
     assert row["subject_type"] == "entity"
+    assert row["status"] == "delisted"
     assert row["delisted_on"] == pd.Timestamp("2026-05-01")
     assert row["list_as_of"] == pd.Timestamp("2026-08-20")
     assert row["source_ids"] == ["ofac-2026-08-20-sdn-list", "ofac-2026-03-22-sdn-names",
@@ -223,10 +227,10 @@ def test_write_table_format(tmp_path: Path):
     text = raw.decode("utf-8").splitlines()
     assert text[0] == ",".join(COLUMNS)
     assert text[1] == ("uk_sanctions_list,BEL9001,individual,Ivan Ivanovich Testovich,Ivan Testovich,UK-BELARUS,"
-                       "2020-12-31,,2025-09-03,uk-fcdo-2026-04-sanctions-list-belarus")
+                       "2020-12-31,listed,,2025-09-03,uk-fcdo-2026-04-sanctions-list-belarus")
     assert ('us_ofac_sdn,101,individual,"TESTOVICH, Ivan Ivanovich","TESTOVICH, Ivan;TESTOVYCH, Ivan",BELARUS,'
-            ",,2026-08-20,ofac-2026-08-20-sdn-list") in text
-    assert ("us_ofac_sdn,former:SAMPLE-POTASH-OAO,entity,SAMPLE POTASH OAO,,,,2026-05-01,2026-08-20,"
+            ",listed,,2026-08-20,ofac-2026-08-20-sdn-list") in text
+    assert ("us_ofac_sdn,former:SAMPLE-POTASH-OAO,entity,SAMPLE POTASH OAO,,,,delisted,2026-05-01,2026-08-20,"
             "ofac-2026-08-20-sdn-list;ofac-2026-03-22-sdn-names;test-2026-05-01-a;test-2026-05-01-b") in text
 
 
@@ -255,5 +259,125 @@ def test_cli_summary(tmp_path: Path, capsys):
                  "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "wrote 7 rows" in printed
-    assert "5 names gone between the SDN snapshots, 1 Belarus-looking" in printed
+    assert "12 names gone between the SDN snapshots, 1 Belarus-looking" in printed
     assert "MINSK DEMO FACTORY" in printed
+
+
+# --- status, announce actions, multi-subject targets --------------------------------------------
+
+def _act(action_id: str, date: str, action: str, target: str, sources: str, kind: str = "entities") -> dict:
+    return dict(action_id=action_id, date=date, jurisdiction="US", action=action, target=target,
+                target_kind=kind, source_ids=sources)
+
+
+def test_columns_follow_schema_and_status_values():
+    fields = [f["name"] for f in json.loads(SCHEMA.read_text(encoding="utf-8"))["fields"]]
+    assert COLUMNS == fields
+    assert COLUMNS.index("status") == COLUMNS.index("delisted_on") - 1
+    df = build_designations(SDN, FIX, NAMES, _sanctions())
+    assert list(df.columns) == fields
+    former = df["list_entry_id"].str.startswith("former:")
+    assert df.loc[former, "status"].eq("delisted").all() and former.sum() == 1
+    assert df.loc[~former, "status"].eq("listed").all() and (~former).sum() == 7  # US and UK
+    assert df.loc[~former, "delisted_on"].isna().all()
+
+
+def test_announce_gives_delisted_row_without_date():
+    sanctions = pd.DataFrame([_act("us-2026-04-01-announce", "2026-04-01", "announce", "Minsk Demo Factory",
+                                   "test-envoy-a;test-envoy-b")])
+    df = build_designations(SDN, None, NAMES, sanctions)
+    row = _row(df, "former:MINSK-DEMO-FACTORY")
+    assert row["status"] == "delisted"
+    assert pd.isna(row["delisted_on"])
+    assert row["subject_type"] == "entity"
+    assert row["source_ids"] == ["ofac-2026-08-20-sdn-list", "ofac-2026-03-22-sdn-names",
+                                 "test-envoy-a", "test-envoy-b"]
+    assert df.attrs["counts"] == {"us_current": 4, "us_delisted": 1}
+    # announcements of other jurisdictions, of sectors, or after the later snapshot do not count
+    ignored = pd.DataFrame([
+        {**_act("eu-a", "2026-04-01", "announce", "Minsk Demo Factory", "t"), "jurisdiction": "EU"},
+        _act("us-b", "2026-04-01", "announce", "Minsk Demo Factory", "t", kind="sector"),
+        _act("us-c", "2026-08-21", "announce", "Minsk Demo Factory", "t")])
+    assert build_designations(SDN, None, NAMES, ignored).attrs["counts"]["us_delisted"] == 0
+
+
+def test_written_announce_row_has_empty_delisted_on(tmp_path: Path):
+    sanctions = pd.DataFrame([_act("us-2026-04-01-announce", "2026-04-01", "announce", "Minsk Demo Factory", "t")])
+    write_table(build_designations(SDN, None, NAMES, sanctions), tmp_path / "t.csv")
+    assert ("us_ofac_sdn,former:MINSK-DEMO-FACTORY,entity,MINSK DEMO FACTORY,,,,delisted,,2026-08-20,"
+            "ofac-2026-08-20-sdn-list;ofac-2026-03-22-sdn-names;t") in (tmp_path / "t.csv").read_text().splitlines()
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_lift_outranks_announce_for_the_same_subject(order):
+    # "Sample Potash" matches all three gone spellings, so the later actions reach the same row
+    rows = [_act("us-2026-04-01-announce", "2026-04-01", "announce", "Sample Potash", "test-announce"),
+            _act("us-2026-05-01-lift", "2026-05-01", "lift", "Sample Potash OAO", "test-lift"),
+            _act("us-2026-06-01-announce", "2026-06-01", "announce", "Sample Potash Company", "test-late-announce")]
+    df = build_designations(SDN, None, NAMES, pd.DataFrame(rows[::order]))
+    former = df[df["status"] == "delisted"]
+    assert len(former) == 1  # one subject: one row, id and name from the earliest action
+    row = former.iloc[0]
+    assert row["list_entry_id"] == "former:JSC-SAMPLE-POTASH"
+    assert row["aliases"] == ["SAMPLE POTASH COMPANY", "SAMPLE POTASH OAO"]
+    assert row["delisted_on"] == pd.Timestamp("2026-05-01")  # the lift's date, not an announcement's
+    assert row["source_ids"][2:] == ["test-lift"]
+
+
+def test_unlinked_spellings_stay_separate_rows():
+    # the earlier snapshot has no ids: spellings that no target part links stay apart (a known limit)
+    rows = [_act("us-a", "2026-04-01", "announce", "Sample Potash Company", "t1"),
+            _act("us-b", "2026-05-01", "lift", "JSC Sample Potash", "t2")]
+    df = build_designations(SDN, None, NAMES, pd.DataFrame(rows))
+    assert list(df.loc[df["status"] == "delisted", "list_entry_id"]) == [
+        "former:JSC-SAMPLE-POTASH", "former:SAMPLE-POTASH-COMPANY"]
+
+
+def test_comma_and_and_separated_targets():
+    target = "Testkali, Demo Airlines and aircraft EW-99999, and Minsk Demo Factory"
+    df = build_designations(SDN, None, NAMES, pd.DataFrame([_act("us-a", "2026-05-01", "lift", target, "t")]))
+    former = df[df["status"] == "delisted"].set_index("list_entry_id")
+    assert list(former.index) == ["former:DEMO-AIRLINES", "former:EW99999", "former:MINSK-DEMO-FACTORY",
+                                  "former:TESTKALI-OAO"]
+    assert former.loc["former:DEMO-AIRLINES", "aliases"] == ["DEMO AIRLINES OAO"]
+    assert former.loc["former:EW99999", "subject_type"] == "aircraft"  # leading "aircraft" word
+    assert former.loc["former:MINSK-DEMO-FACTORY", "subject_type"] == "entity"
+    # prefix variant: one word of >= 6 letters, at most 2 more letters; not inside or far beyond a word
+    assert former.loc["former:TESTKALI-OAO", "name"] == "TESTKALI OAO"  # whole-word match preferred
+    assert former.loc["former:TESTKALI-OAO", "aliases"] == ["OAO TESTKALIY"]
+    assert former["delisted_on"].eq(pd.Timestamp("2026-05-01")).all()
+    assert all(s == ["ofac-2026-08-20-sdn-list", "ofac-2026-03-22-sdn-names", "t"] for s in former["source_ids"])
+
+
+def test_target_parts_not_split_inside_names_and_legal_forms_ignored():
+    acts = pd.DataFrame([
+        _act("us-a", "2026-05-01", "lift", "Demo Airlines, OAO", "t"),  # a name with a comma: kept whole
+        _act("us-b", "2026-05-01", "announce", "Minsk Demo Factory, OAO", "t")])  # "OAO" alone names nothing
+    df = build_designations(SDN, None, NAMES, acts)
+    former = df[df["status"] == "delisted"]
+    assert list(former["list_entry_id"]) == ["former:DEMO-AIRLINES-OAO", "former:MINSK-DEMO-FACTORY"]
+    assert _row(df, "former:DEMO-AIRLINES-OAO")["aliases"] == []
+    assert _row(df, "former:MINSK-DEMO-FACTORY")["aliases"] == []
+
+
+def test_short_one_word_part_gets_no_prefix_match():
+    acts = pd.DataFrame([_act("us-a", "2026-05-01", "lift", "EW9999, Demo", "t")])
+    df = build_designations(SDN, None, NAMES, acts)
+    demo = _row(df, "former:DEMO-AIRLINES")  # "Demo" matches whole words only
+    assert demo["aliases"] == ["DEMO AIRLINES OAO", "MINSK DEMO FACTORY"]
+    assert not df["list_entry_id"].eq("former:EW99999").any()  # EW9999 is not a prefix match of EW99999
+
+
+def test_determinism_with_multi_subject_targets(tmp_path: Path):
+    acts = pd.DataFrame([
+        _act("us-2026-04-01-a", "2026-04-01", "announce", "Testkali, Sample Potash Company", "t1"),
+        _act("us-2026-05-01-b", "2026-05-01", "lift", "Demo Airlines and aircraft EW-99999", "t2"),
+        _act("us-2026-05-01-c", "2026-05-01", "lift", "Sample Potash", "t3")])  # same subject as in -a
+    outs = []
+    for i, frame in enumerate([acts, acts.iloc[::-1], acts.sample(frac=1, random_state=3)]):
+        write_table(build_designations(SDN, FIX, NAMES, frame), tmp_path / f"{i}.csv")
+        outs.append((tmp_path / f"{i}.csv").read_bytes())
+    assert outs[0] == outs[1] == outs[2]
+    text = outs[0].decode()
+    assert "former:SAMPLE-POTASH-COMPANY,entity,SAMPLE POTASH COMPANY,JSC SAMPLE POTASH;SAMPLE POTASH OAO,,,delisted,2026-05-01," in text
+    assert "former:TESTKALI-OAO,entity,TESTKALI OAO,OAO TESTKALIY,,,delisted,,2026-08-20," in text

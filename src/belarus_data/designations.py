@@ -20,15 +20,45 @@ Conventions chosen here:
   ``primary``) becomes an alias. ``list_as_of`` is the latest ``last_updated`` of the subjects.
 * Names and aliases are whitespace-normalised (stripped, runs of blanks collapsed); aliases are
   de-duplicated exactly, in list order, without the primary name.
+* ``status``: ``listed`` for every row read from the latest snapshots (US and UK), ``delisted``
+  for the rows of US subjects gone between the two SDN snapshots (below).
 * Delisted US subjects (only when an earlier names snapshot *and* ``sanctions`` rows are given):
   an earlier name is *gone* when its normalised form (upper case, punctuation removed) is neither
-  a name nor an alternate name of the later SDN file. A US ``lift`` action whose normalised
-  ``target`` (punctuation deleted, or read as blanks) equals a gone name, or occurs in it as
-  whole words, yields ONE row: ``name`` = the exactly matching gone name, else the shortest
-  matching one; the other matching gone names are its ``aliases``; ``list_entry_id`` =
-  ``former:<SLUG>`` with SLUG the upper-case name with runs of other characters than A-Z/0-9
-  replaced by ``-``; ``subject_type`` from the action's ``target_kind``; ``delisted_on`` = the
-  action's date (the latest matching action dated on or before the later snapshot wins).
+  a name nor an alternate name of the later SDN file. Evidence that a gone name is a Belarus
+  subject is a US ``lift`` or ``announce`` action (an envoy's announced delisting) dated on or
+  before the later snapshot, whose ``target_kind`` is not ``sector`` or ``country``.
+
+  - The ``target`` is split into *parts* at commas, then at the word ``and`` ("Belaruskali,
+    Belarusian Potash Company, Agrorozkvit"; "Belavia and aircraft EW-301PJ"). A target or comma
+    piece that as a whole already equals a gone name or occurs in one as whole words is not split
+    further (keeps "Sample-Potash, OAO", "TESTOVICH, Ivan" or "Trade and Industry ..." whole).
+    A part made only of legal-form words (`LEGAL_FORMS`: OAO, JSC, LLC, ...) is dropped. A
+    leading ``aircraft`` / ``vessel`` word is dropped from a part and sets its subject type;
+    otherwise the type comes from the action's ``target_kind``.
+  - A part matches a gone name when its normalised form (punctuation deleted, or read as
+    blanks) equals the name or occurs in it as whole words. Transliteration variants: a part of
+    ONE word of at least 6 letters also matches a gone name with a word that starts with it and
+    has at most 2 more letters ("Belaruskali" catches "OAO BELARUSKALIY", not "BELARUSKALIYNAYA"
+    nor names merely containing the letters inside a word). Chosen over a match on the first
+    word of the name only, because legal forms usually come first ("OAO ...", "AAT ...").
+    Word-internal or longer variants ("BELORUSSKAYA KALIYNAYA KOMPANIYA") are not caught.
+  - Each matching part yields ONE row: ``name`` = the gone name equal to the part, else the
+    shortest whole-word match, else the shortest prefix match (ties alphabetical); the other
+    gone names matching that part are its ``aliases``; ``list_entry_id`` = ``former:<SLUG>``
+    with SLUG the upper-case name with runs of other characters than A-Z/0-9 replaced by ``-``;
+    ``programs`` empty; ``list_as_of`` = the later snapshot date.
+  - ``delisted_on`` = the date of a ``lift`` action; EMPTY when the evidence is only an
+    ``announce`` action (the formal removal day is not sourced). ``source_ids`` = the later and
+    the earlier snapshot source ids, then the action's ``source_ids``.
+  - Several actions for one subject (a part matching a gone name already in a row): one row,
+    with its first id and name; the matched names are merged into its aliases; a ``lift``
+    outranks an ``announce``, otherwise the later action (then larger ``action_id``) wins and
+    gives ``delisted_on``, ``subject_type`` and the action's ``source_ids``. The earlier snapshot
+    has no ids, so spellings that no part links ("JSC X" in one action, "X Company" in another)
+    stay separate rows.
+  - Caveat: parts are matched against every gone name, whatever its programme; a generic part
+    (e.g. "Ministry of Finance") could match another country's entry. Review the delisted rows
+    the CLI prints. Aliases are in alphabetical order.
 """
 
 from __future__ import annotations
@@ -64,7 +94,7 @@ log = logging.getLogger(__name__)
 
 COLUMNS = [
     "list", "list_entry_id", "subject_type", "name", "aliases", "programs",
-    "designated_on", "delisted_on", "list_as_of", "source_ids",
+    "designated_on", "status", "delisted_on", "list_as_of", "source_ids",
 ]
 LIST_COLUMNS = ("aliases", "programs", "source_ids")
 DATE_COLUMNS = ("designated_on", "delisted_on", "list_as_of")
@@ -76,6 +106,13 @@ UK_PROGRAM = "UK-BELARUS"
 SUBJECT_TYPES = {"individual": "individual", "entity": "entity", "vessel": "vessel",
                  "ship": "vessel", "aircraft": "aircraft"}
 TARGET_KINDS = {"individuals": "individual", "entities": "entity", "aircraft": "aircraft"}
+LISTED, DELISTED = "listed", "delisted"
+DELISTING_ACTIONS = ("lift", "announce")  # a lift dates the removal; an announcement does not
+PART_KINDS = {"aircraft": "aircraft", "vessel": "vessel"}  # leading word of a target part
+LEGAL_FORMS = {  # a target part made only of these words names no subject ("Sample Potash, OAO")
+    "AAT", "AO", "CJSC", "CO", "COMPANY", "CORP", "CORPORATION", "GMBH", "INC", "JSC", "JOINT", "LLC",
+    "LTD", "LIMITED", "OAO", "OJSC", "OOO", "PAO", "PJSC", "PLC", "SA", "STOCK", "TOV", "ZAO"}
+PREFIX_MIN_LETTERS, PREFIX_MAX_EXTRA = 6, 2  # one-word part "BELARUSKALI" matches word "BELARUSKALIY"
 BELARUS_LOOKING = re.compile(
     r"BELARUS|BELORUS|BELAVIA|BELSHINA|BELNEFT|BELAZ|BELTECH|MINSK|GRODNO|HRODNA|HOMEL|GOMEL|"
     r"MOGIL|MAHIL|VITEBSK|POLOTSK|NAFTAN|MOZYR|LUKASHEN")
@@ -229,8 +266,8 @@ def _ofac_rows(df: pd.DataFrame, path: Path) -> list[dict]:
         rows.append({"list": US_LIST, "list_entry_id": r["uid"].strip(),
                      "subject_type": _subject_type(r["type"], _where(path, line, "type")),
                      "name": name, "aliases": aliases, "programs": programs,
-                     "designated_on": pd.NaT, "delisted_on": pd.NaT, "list_as_of": pd.Timestamp(as_of),
-                     "source_ids": [ofac_sdn_source_id(as_of)]})
+                     "designated_on": pd.NaT, "status": LISTED, "delisted_on": pd.NaT,
+                     "list_as_of": pd.Timestamp(as_of), "source_ids": [ofac_sdn_source_id(as_of)]})
     log.info("%s: %d entries read, %d under a Belarus programme kept, %d other entries skipped",
              path, len(df), len(rows), len(df) - len(rows))
     return rows
@@ -283,13 +320,14 @@ def belarus_looking(names: Iterable[str]) -> list[str]:
     return [n for n in names if BELARUS_LOOKING.search(_norm(n))]
 
 
-def _lift_actions(sanctions: pd.DataFrame | Mapping, later: date) -> pd.DataFrame:
-    """US ``lift`` rows naming a subject, dated on or before the later snapshot."""
+def _delisting_actions(sanctions: pd.DataFrame | Mapping, later: date) -> pd.DataFrame:
+    """US ``lift``/``announce`` rows naming subjects, dated on or before the later snapshot."""
     acts = pd.DataFrame(sanctions)
     missing = [c for c in ("action", "target", "date", "source_ids") if c not in acts.columns]
     if missing:
         raise DesignationInputError(f"sanctions table: missing column(s) {missing}")
-    keep = acts["action"].astype(str).str.strip().eq("lift")
+    acts["action"] = acts["action"].astype(str).str.strip()
+    keep = acts["action"].isin(DELISTING_ACTIONS)
     if "jurisdiction" in acts.columns:
         keep &= acts["jurisdiction"].astype(str).str.strip().eq("US")
     if "target_kind" in acts.columns:
@@ -303,7 +341,59 @@ def _lift_actions(sanctions: pd.DataFrame | Mapping, later: date) -> pd.DataFram
     acts["source_ids"] = [v if isinstance(v, list) else _split(str(v)) for v in acts["source_ids"]]
     if "action_id" not in acts.columns:
         acts["action_id"] = ""
+    acts["action_id"] = acts["action_id"].fillna("").astype(str)
     return acts[acts["date"] <= pd.Timestamp(later)].sort_values(["date", "action_id"], kind="stable")
+
+
+def _match(part: str, gone: list[str]) -> dict[str, int]:
+    """Gone names matching a target part -> tier (0 equal, 1 whole words, 2 word prefix)."""
+    forms = _target_forms(part)
+    found: dict[str, int] = {}
+    for n in gone:
+        norm = _norm(n)
+        if norm in forms:
+            found[n] = 0
+        elif any(f" {t} " in f" {norm} " for t in forms):
+            found[n] = 1
+        elif any(_prefix_match(t, norm) for t in forms):
+            found[n] = 2
+    return found
+
+
+def _prefix_match(form: str, norm: str) -> bool:
+    if " " in form or not form.isalpha() or len(form) < PREFIX_MIN_LETTERS:
+        return False
+    return any(w.startswith(form) and len(w) - len(form) <= PREFIX_MAX_EXTRA and w.isalpha()
+               for w in norm.split())
+
+
+def _target_parts(target: str, gone: list[str], kind: str | None) -> list[tuple[str, str | None, dict]]:
+    """(part, subject type, matches) for the parts of a target that match gone names, in order."""
+    def strong(found: dict[str, int]) -> bool:  # equal or whole-word match: a name, do not split
+        return any(t < 2 for t in found.values())
+
+    target = _clean(target)
+    whole = _match(target, gone)
+    out = []
+    for piece in ([target] if strong(whole) else target.split(",")):
+        piece = _clean(piece)
+        if not _norm(piece):
+            continue
+        found = whole if piece == target else _match(piece, gone)
+        parts = [piece] if strong(found) else [
+            p for p in re.split(r"(?:^|\s+)and\s+", piece, flags=re.IGNORECASE) if _norm(p)]
+        for part in parts:
+            part_kind = kind
+            first, _, rest = part.partition(" ")
+            if first.lower() in PART_KINDS and _norm(rest):
+                part, part_kind = rest, PART_KINDS[first.lower()]
+            if set(_norm(part).split()) <= LEGAL_FORMS:
+                log.info("target %r: part %r is only a legal form, not matched", target, part)
+                continue
+            matched = found if part == piece else _match(part, gone)
+            if matched:
+                out.append((part, part_kind, matched))
+    return out
 
 
 def _delisted_rows(earlier_path: Path, later_names: set[str], later: date,
@@ -311,23 +401,35 @@ def _delisted_rows(earlier_path: Path, later_names: set[str], later: date,
     earlier = _snapshot_date(earlier_path, "syncedAt")
     gone = _gone(_read_names(earlier_path), later_names)
     rows: dict[str, dict] = {}
-    for act in _lift_actions(sanctions, later).itertuples():  # later actions override earlier ones
-        targets = _target_forms(act.target)
-        matched = [n for n in gone if any(f" {t} " in f" {_norm(n)} " for t in targets)]
-        if not matched:
-            continue
-        exact = [n for n in matched if _norm(n) in targets]
-        name = exact[0] if exact else min(matched, key=lambda n: (len(n), n))
-        _check_cell(name, _where(earlier_path, None, "name"))
+    owner: dict[str, str] = {}  # gone name -> list_entry_id of the row holding it
+    for act in _delisting_actions(sanctions, later).itertuples():  # date order: later ones win
         kind = getattr(act, "target_kind", None)
-        entry_id = f"former:{_slug(name)}"
-        rows[entry_id] = {"list": US_LIST, "list_entry_id": entry_id,
-                      "subject_type": TARGET_KINDS.get(kind) if isinstance(kind, str) else None,
-                      "name": name, "aliases": _dedupe(matched, exclude=name), "programs": [],
-                      "designated_on": pd.NaT, "delisted_on": act.date, "list_as_of": pd.Timestamp(later),
+        kind = TARGET_KINDS.get(kind) if isinstance(kind, str) else None
+        for _part, part_kind, matched in _target_parts(act.target, gone, kind):
+            name = min(matched, key=lambda n: (matched[n], len(n), n))
+            _check_cell(name, _where(earlier_path, None, "name"))
+            fields = {"subject_type": part_kind, "action": act.action,
+                      "delisted_on": act.date if act.action == "lift" else pd.NaT,
                       "source_ids": _dedupe([ofac_sdn_source_id(later), ofac_names_source_id(earlier),
                                              *act.source_ids])}
-    log.info("%s: %d names gone by %s, %d delisted rows matched to lift actions",
+            held = sorted({owner[n] for n in matched if n in owner})
+            if held:  # the same subject as an earlier action (or part): merge into its row
+                row = rows[held[0]]
+                row["aliases"] = _dedupe([*row["aliases"], *sorted(matched)], exclude=row["name"])
+                if not (row["action"] == "lift" and act.action != "lift"):
+                    row.update(fields)
+            else:
+                entry_id = f"former:{_slug(name)}"
+                row = rows[entry_id] = {
+                    "list": US_LIST, "list_entry_id": entry_id, "name": name,
+                    "aliases": _dedupe(sorted(matched), exclude=name),
+                    "programs": [], "designated_on": pd.NaT, "status": DELISTED,
+                    "list_as_of": pd.Timestamp(later), **fields}
+            for n in [row["name"], *row["aliases"]]:
+                owner.setdefault(n, row["list_entry_id"])
+    for row in rows.values():
+        del row["action"]
+    log.info("%s: %d names gone by %s, %d delisted rows matched to lift/announce actions",
              earlier_path, len(gone), later, len(rows))
     return list(rows.values())
 
@@ -385,7 +487,8 @@ def _uk_rows(directory: Path) -> list[dict]:
                      "subject_type": _subject_type(r["subject_type"], _where(spath, line, "subject_type")),
                      "name": primaries[0],
                      "aliases": _dedupe((n for _, n in by_id[r["unique_id"]]), exclude=primaries[0]),
-                     "programs": [UK_PROGRAM], "designated_on": designated, "delisted_on": pd.NaT,
+                     "programs": [UK_PROGRAM], "designated_on": designated, "status": LISTED,
+                     "delisted_on": pd.NaT,
                      "list_as_of": pd.Timestamp(as_of), "source_ids": [uk_source_id(label)]})
     log.info("%s: %d subjects read, %d rows; %s: %d names attached",
              spath, len(subjects), len(rows), npath, len(names))
@@ -409,7 +512,8 @@ def build_designations(ofac_sdn: Path | None, uk_list_dir: Path | None,
         Earlier names-only SDN snapshot, used with `sanctions` for delisted rows.
     sanctions : DataFrame or mapping of columns, optional
         Rows of the ``sanctions`` table (``action``, ``target``, ``date``, ``source_ids``; optional
-        ``jurisdiction``, ``target_kind``, ``action_id``). Only US ``lift`` rows are used.
+        ``jurisdiction``, ``target_kind``, ``action_id``). Only US ``lift`` and ``announce``
+        rows are used.
 
     Returns
     -------
@@ -538,6 +642,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {len(df)} rows to {a.out}")
     for (lst, kind), n in df.groupby(["list", "subject_type"], dropna=False).size().items():
         print(f"  {lst:18} {kind!s:11} {n}")
+    delisted = df[df["status"] == DELISTED]
+    if len(delisted):
+        print(f"{len(delisted)} delisted rows (review: each should be a Belarus subject):")
+        for r in delisted.itertuples():
+            when = f"{r.delisted_on:%Y-%m-%d}" if pd.notna(r.delisted_on) else "announced, no date"
+            print(f"  {r.list_entry_id}  [{when}]  aliases: {'; '.join(r.aliases) or '-'}")
     if a.ofac_sdn and a.ofac_earlier_names:
         gone = names_gone(a.ofac_earlier_names, a.ofac_sdn)
         looking = belarus_looking(gone)
