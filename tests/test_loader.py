@@ -69,3 +69,21 @@ def test_released_prisoners_joins_people_to_their_releases():
 def test_an_unknown_table_name_lists_the_known_ones():
     with pytest.raises(KeyError, match="releases"):
         bd.load("relases")
+
+
+def test_changing_a_loaded_frame_does_not_change_the_next_load():
+    first = bd.prisoners()
+    first.loc[0, "name"] = "changed"
+    first.aliases.iloc[0].append("changed")
+    again = bd.prisoners()
+    assert again.loc[0, "name"] != "changed"
+    assert "changed" not in again.aliases.iloc[0]
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_the_fast_loader_and_the_cell_by_cell_reader_agree(name):
+    from belarus_data._read import read_table, read_typed
+
+    schema = schemas()[name]
+    data = open(bd.load(name).attrs["path"], "rb").read()
+    pd.testing.assert_frame_equal(read_typed(data, schema, name), read_table(data, schema, name).frame)

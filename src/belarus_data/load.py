@@ -8,13 +8,19 @@ import pandas as pd
 
 from . import _package
 from ._files import DATASETS, DESCRIPTOR, resolve_root
-from ._read import read_bytes, read_table
+from ._read import read_bytes, read_typed
 from .errors import DataValidationError
 from .schema import schemas, table_schema
 
 # Set to 1 while editing the CSVs by hand, so loading skips the check against datapackage.json.
 SKIP_HASH_ENV = "BELARUS_DATA_SKIP_HASH_CHECK"
+# Tables up to this many cells are kept once parsed (per process, per unchanged file) and handed
+# out as copies: notebooks call the loaders again and again, and for small tables pandas' fixed
+# per-column costs, not the bytes, dominate. Larger tables are parsed each time, so a million-row
+# table is never held twice.
+CACHE_MAX_CELLS = 1_000_000
 _verified: set[tuple[Path, int, int]] = set()
+_parsed: dict[tuple[Path, int, int], pd.DataFrame] = {}
 
 
 def table_path(name: str, root: str | Path | None = None) -> Path:
@@ -53,19 +59,38 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool | None 
     schema = table_schema(name, base)
     path = table_path(name, base)
     label = f"{DATASETS}/{name}.csv"
+    key = _file_key(path)
+    if key in _parsed and (key in _verified or not _should_verify(verify_hash)):
+        return _copy(_parsed[key])
     data, problems = read_bytes(path, label)
     if data is None:
         raise DataValidationError(problems)
     if _should_verify(verify_hash):
         _verify_once(base, path, label, data)
-    result = read_table(data, schema, label)
-    if result.problems:
-        raise DataValidationError(result.problems)
-    frame = result.frame
+    frame = read_typed(data, schema, label)
     meta = _package.descriptor(base) if (base / DESCRIPTOR).exists() else {}  # absent while first built
     frame.attrs = {"table": name, "version": meta.get("version"), "citation": meta.get("citation"),
                    "path": str(path)}
+    if key is not None and frame.size <= CACHE_MAX_CELLS:
+        _parsed[key] = frame
+        return _copy(frame)
     return frame
+
+
+def _file_key(path: Path) -> tuple[Path, int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (path, stat.st_size, stat.st_mtime_ns)
+
+
+def _copy(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy the caller may change freely, the lists inside list columns included."""
+    copy = frame.copy()
+    for column in copy.columns[copy.dtypes == object]:
+        copy[column] = [list(v) for v in copy[column]]
+    return copy
 
 
 def _should_verify(verify_hash: bool | None) -> bool:
@@ -75,8 +100,7 @@ def _should_verify(verify_hash: bool | None) -> bool:
 
 
 def _verify_once(root: Path, path: Path, label: str, data: bytes) -> None:
-    stat = path.stat()
-    key = (path, stat.st_size, stat.st_mtime_ns)
+    key = _file_key(path)
     if key in _verified:
         return
     problems = _package.hash_problems(root, label, data)
