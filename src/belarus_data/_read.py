@@ -150,7 +150,7 @@ def convert_column(s: pd.Series, f: Field) -> tuple[pd.Series, list[tuple[int, s
     """Column ``s`` (text, NaN when empty) converted to ``f``'s type, and its bad cells."""
     present = s.notna()
     if f.is_list:
-        return pd.Series([_split(v) for v in s], index=s.index, dtype=object), []
+        return pd.Series([_split(v) for v in s.tolist()], index=s.index, dtype=object), []
     if f.enum is not None:
         bad = present & ~s.isin(f.enum)
         allowed = ", ".join(f.enum)
