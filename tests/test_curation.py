@@ -51,3 +51,18 @@ def test_every_release_with_a_best_total_has_that_total_among_its_figures():
     for release in bd.releases().dropna(subset=["released_total"]).itertuples():
         reported = set(totals[totals.release_id == release.release_id].value)
         assert release.released_total in reported, release.release_id
+
+
+def test_source_ids_named_in_notes_exist():
+    """Notes may point at a source by its id; such an id must be a real row of sources."""
+    import re
+
+    known = set(bd.sources().source_id)
+    slug = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}\b")
+    for name, frame in bd.load_all().items():
+        if name == "sources" or "notes" not in frame:
+            continue
+        for note in frame.notes.dropna():
+            for token in slug.findall(note):
+                if re.search(r"(19|20)\d\d", token):
+                    assert token in known, (name, token)
