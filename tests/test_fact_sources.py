@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 import pytest
 
 import belarus_data as bd
@@ -121,9 +123,29 @@ def test_a_release_cannot_overlap_a_later_one_or_by_more_than_its_total(edit):
     assert {p.column for p in found} == {"overlaps_release_id", "overlap_count"}
 
 
-def test_the_distinct_number_freed_never_exceeds_the_raw_sum():
-    releases = bd.releases()
-    raw = int(releases.released_total.sum())
-    distinct = raw - int(releases.overlap_count.sum())
-    assert distinct <= raw
-    assert releases.overlap_count.notna().any() or releases.overlaps_release_id.notna().any()
+
+def _releases(*rows):
+    frame = pd.DataFrame(rows, columns=["release_id", "date", "released_total", "political_prisoners",
+                                        "overlaps_release_id", "overlap_count"])
+    frame["date"] = pd.to_datetime(frame.date)
+    for column in ("released_total", "political_prisoners", "overlap_count"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def test_a_known_overlap_is_subtracted_once_from_the_raw_sum():
+    totals = bd.release_totals(_releases(("a", "2025-01-01", 10, 10, None, None),
+                                         ("b", "2025-02-01", 3, None, "a", 1)))
+    assert (totals.raw_sum, totals.distinct_at_most, totals.distinct_at_least) == (13, 12, 12)
+    assert (totals.political_prisoners, totals.releases_with_political_figure) == (10, 1)
+
+
+def test_an_overlap_of_unknown_size_widens_the_range_by_the_smaller_release():
+    totals = bd.release_totals(_releases(("a", "2025-01-01", 4, None, None, None),
+                                         ("b", "2025-02-01", 30, None, "a", None)))
+    assert (totals.distinct_at_most, totals.distinct_at_least) == (34, 30)
+
+
+def test_totals_can_stop_at_a_date():
+    frame = _releases(("a", "2025-01-01", 4, None, None, None), ("b", "2025-02-01", 30, None, "a", None))
+    assert bd.release_totals(frame, until="2025-01-15").raw_sum == 4
