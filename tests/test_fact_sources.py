@@ -149,3 +149,8 @@ def test_an_overlap_of_unknown_size_widens_the_range_by_the_smaller_release():
 def test_totals_can_stop_at_a_date():
     frame = _releases(("a", "2025-01-01", 4, None, None, None), ("b", "2025-02-01", 30, None, "a", None))
     assert bd.release_totals(frame, until="2025-01-15").raw_sum == 4
+
+
+def test_a_fact_source_for_a_table_without_source_ids_is_refused(edit):
+    root = edit("fact_sources", lambda rows: _fact(rows, table="release_figures"))
+    assert "no source_ids" in _problems(root, "fact_source")[0].message

@@ -169,8 +169,8 @@ def fact_source_of(table: str, row_key: str, field: str, **kw) -> list[str]:
     """The sources that state one key fact of one row: those ``fact_sources`` names for it,
     else the row's first source. ``row_key`` is the primary key joined by ``|``.
 
-    >>> fact_source_of("releases", "2025-12-13", "released_total")[0]
-    'rferl-2025-12-13-release-123'
+    >>> fact_source_of("releases", "2026-03-19", "date")
+    ['polskieradio-2026-03-19-250-released', 'zerkalo-2026-03-19-arrived-lithuania']
     """
     from .schema import table_schema
 

@@ -140,6 +140,9 @@ def fact_sources_valid(tables: Tables, schemas: dict[str, TableSchema]) -> list[
         if schema is None or fact.table not in tables:
             problem("table", f"'{fact.table}' is not a table of the package")
             continue
+        if "source_ids" not in schema.columns:
+            problem("table", f"{fact.table} has no source_ids; each of its rows has one source already")
+            continue
         if fact.field not in schema.key_facts:
             declared = ", ".join(schema.key_facts) or "none"
             problem("field", f"'{fact.field}' is not a key fact of {fact.table} (its x-keyFacts: {declared})")
