@@ -17,6 +17,8 @@ from .cite import cite
 from .errors import DataValidationError, Problem
 from .export import export
 from .load import (
+    fact_source_of,
+    fact_sources,
     load,
     load_all,
     prisoner_counts,
@@ -32,11 +34,13 @@ from .load import (
 )
 from .names import find_person
 from .schema import schemas
+from .totals import release_totals
 from .validate import validate
 
 __all__ = [
-    "DataValidationError", "Problem", "__version__", "cite", "export", "find_person", "load", "load_all",
-    "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "released_prisoners", "releases",
+    "DataValidationError", "Problem", "__version__", "cite", "export", "fact_source_of", "fact_sources", "find_person", "load",
+    "load_all",
+    "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "release_totals", "released_prisoners", "releases",
     "sanction_designations", "sanctions", "schemas", "sources", "table_names", "validate",
 ]
 

@@ -20,11 +20,34 @@ def render_codebook(root: str | Path | None = None) -> str:
         "integers load as nullable `Int64`; enumerated columns load as `category`. Every row cites at",
         "least one source in `sources.csv`. Row numbers in error messages count the header as row 1.",
         "",
+        "**Which source states which fact.** A table's schema names its key facts (`x-keyFacts`,",
+        "listed under each table below). The first of a row's `source_ids` states every key fact of the",
+        "row, unless `fact_sources` names another of the row's own sources for a fact; then that source",
+        "states it (`belarus_data.fact_source_of(table, row_key, field)` answers either way). Validation",
+        "refuses a `fact_sources` row whose table declares no such key fact, whose row does not exist,",
+        "whose fact is empty, or whose source the row does not cite. In `release_figures` each number has",
+        "exactly one source, `source_id`. Person-release links say in `link_basis` whether a cited source",
+        "states the link (`stated`) or the compiler matched the person to the release (`inferred`, with the",
+        "reason in `notes`); keep `link_basis == \"stated\"` for links a source vouches for.",
+        "",
+        "**Totals that add up.** The raw sum of `releases.released_total` counts some people twice. A",
+        "release that counts people of an earlier release again (a decree formalising releases already",
+        "counted, a person freed a second time) names it in `overlaps_release_id`, with `overlap_count`",
+        "when the number is known. Distinct people freed = raw sum − sum of `overlap_count` (an upper",
+        "bound while any overlap is of unknown size); subtracting, for each overlap of unknown size, the",
+        "smaller of the two releases' totals gives the lower bound. A person linked to two releases in",
+        "`prisoner_releases` must appear as such an overlap (validation checks it). `political_prisoners`",
+        "is Viasna's figure where Viasna published one, so its sum is a floor for the political",
+        "prisoners among those freed. `belarus_data.release_totals()` computes all of these.",
+        "",
     ]
     for name, schema in schemas(root).items():
         lines += [f"## `{name}`", "", schema.description, "",
                   f"File `datasets/{name}.csv`; primary key: `{', '.join(schema.primary_key)}`"
                   + (f"; at least {schema.min_rows} rows (declared bound, `x-minRows`)." if schema.min_rows else "."), ""]
+        if schema.key_facts:
+            lines += ["Key facts (stated by the row's first source unless `fact_sources` names another): "
+                      + ", ".join(f"`{c}`" for c in schema.key_facts) + ".", ""]
         refs = [f"`{f.name}` → `{r.resource}.{r.field}`" + (" (each item)" if f.is_list else "")
                 for f, r in schema.references]
         if refs:

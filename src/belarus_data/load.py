@@ -159,6 +159,35 @@ def prisoner_counts(**kw) -> pd.DataFrame:
     return load("prisoner_counts", **kw)
 
 
+def fact_sources(**kw) -> pd.DataFrame:
+    """Which source states which key fact of a row, where the row's first source does not
+    (``fact_sources.csv``); see :func:`fact_source_of`."""
+    return load("fact_sources", **kw)
+
+
+def fact_source_of(table: str, row_key: str, field: str, **kw) -> list[str]:
+    """The sources that state one key fact of one row: those ``fact_sources`` names for it,
+    else the row's first source. ``row_key`` is the primary key joined by ``|``.
+
+    >>> fact_source_of("releases", "2026-03-19", "date")
+    ['polskieradio-2026-03-19-250-released', 'zerkalo-2026-03-19-arrived-lithuania']
+    """
+    from .schema import table_schema
+
+    schema = table_schema(table, kw.get("root"))
+    if field not in schema.key_facts:
+        raise KeyError(f"'{field}' is not a key fact of {table}; its key facts are: {', '.join(schema.key_facts)}")
+    facts = fact_sources(**kw)
+    named = facts[(facts.table == table) & (facts.row_key == row_key) & (facts.field == field)]
+    if len(named):
+        return list(named.source_id)
+    frame = load(table, **kw)
+    rows = frame[schema.row_keys(frame) == row_key]
+    if rows.empty:
+        raise KeyError(f"no row of {table} has the key '{row_key}'")
+    return rows.source_ids.iloc[0][:1]
+
+
 def released_prisoners(**kw) -> pd.DataFrame:
     """One row per person and release: who, when, how, and how long they had been detained.
 

@@ -127,6 +127,95 @@ def row_bounds(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]
             if schemas[name].min_rows is not None and len(frame) < schemas[name].min_rows]
 
 
+def fact_sources_valid(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """Each fact_sources row names a row that exists, one of that table's declared key facts
+    (``x-keyFacts``) holding a value, and a source that the row itself cites."""
+    facts = tables["fact_sources"]
+    problems = []
+    rows_by_table: dict[str, dict[str, pd.Series]] = {}
+    for i, fact in facts.iterrows():
+        def problem(column: str, message: str) -> None:
+            problems.append(Problem(_label("fact_sources"), _row(i), column, "fact_source", message))
+        schema = schemas.get(fact.table)
+        if schema is None or fact.table not in tables:
+            problem("table", f"'{fact.table}' is not a table of the package")
+            continue
+        if "source_ids" not in schema.columns:
+            problem("table", f"{fact.table} has no source_ids; each of its rows has one source already")
+            continue
+        if fact.field not in schema.key_facts:
+            declared = ", ".join(schema.key_facts) or "none"
+            problem("field", f"'{fact.field}' is not a key fact of {fact.table} (its x-keyFacts: {declared})")
+            continue
+        if fact.table not in rows_by_table:
+            frame = tables[fact.table]
+            rows_by_table[fact.table] = dict(zip(schema.row_keys(frame), (r for _, r in frame.iterrows())))
+        row = rows_by_table[fact.table].get(fact.row_key)
+        if row is None:
+            problem("row_key", f"no row of {fact.table}.csv has the key '{fact.row_key}'")
+            continue
+        value = row[fact.field]
+        if value is None or (isinstance(value, list) and not value) or (not isinstance(value, list) and pd.isna(value)):
+            problem("field", f"{fact.field} of {fact.table} row '{fact.row_key}' is empty; a source cannot state an unknown")
+        if fact.source_id not in row["source_ids"]:
+            problem("source_id", f"'{fact.source_id}' is not among the source_ids of {fact.table} row '{fact.row_key}'")
+    return problems
+
+
+def key_facts_declared(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """x-keyFacts names columns of its own table (a typo would silently exempt a fact)."""
+    return [Problem(f"schemas/{name}.json", None, None, "key_facts",
+                    f"x-keyFacts names '{column}', which is not a column of {name}")
+            for name, schema in schemas.items() for column in schema.key_facts if column not in schema.columns]
+
+
+def inferred_links_explained(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """A person-release link that no source states outright says in notes why it was made."""
+    links = tables["prisoner_releases"]
+    bare = links[(links.link_basis == "inferred") & (links.notes.isna() | (links.notes.str.strip() == ""))]
+    return [Problem(_label("prisoner_releases"), _row(i), "notes", "inferred_link",
+                    f"the link of {r.person_id} to {r.release_id} is inferred; say in notes from what")
+            for i, r in bare.iterrows()]
+
+
+def overlaps_consistent(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """A release overlaps an earlier release (never itself or a later one), by no more people than
+    either counts; a count of overlapping people needs the release it overlaps; and a person linked
+    to two releases makes the later one declare that it overlaps the earlier."""
+    events = tables["releases"].drop_duplicates("release_id")
+    by_id = events.set_index("release_id")
+    problems = []
+
+    def problem(index: object, column: str, message: str) -> None:
+        problems.append(Problem(_label("releases"), _row(index), column, "overlap", message))
+
+    for i, r in events.iterrows():
+        other = r.overlaps_release_id
+        if pd.isna(other):
+            if pd.notna(r.overlap_count):
+                problem(i, "overlap_count", "an overlap_count needs the overlaps_release_id it refers to")
+            continue
+        if other not in by_id.index:
+            continue  # the foreign-key rule reports it
+        if other == r.release_id or by_id.loc[other, "date"] > r.date:
+            problem(i, "overlaps_release_id", f"{r.release_id} can only overlap an earlier release, not {other}")
+        if pd.notna(r.overlap_count):
+            for total in (r.released_total, by_id.loc[other, "released_total"]):
+                if pd.notna(total) and r.overlap_count > total:
+                    problem(i, "overlap_count", f"{r.overlap_count} overlapping people exceed a released_total ({total})")
+    if "prisoner_releases" in tables:
+        links = tables["prisoner_releases"].merge(events[["release_id", "date"]], on="release_id")
+        for person, group in links.groupby("person_id", observed=True):
+            ordered = group.sort_values("date")
+            for earlier, later in zip(ordered.release_id, ordered.release_id.iloc[1:]):
+                index = events.index[events.release_id == later][0]
+                declared = by_id.loc[later, "overlaps_release_id"]
+                if pd.isna(declared) or declared != earlier:
+                    problem(index, "overlaps_release_id",
+                            f"{person} is linked to {earlier} and again to {later}; set overlaps_release_id to {earlier}")
+    return problems
+
+
 def no_formulas(raw_tables: Tables) -> list[Problem]:
     """No cell starts like a spreadsheet formula (checked on the text as written)."""
     problems = []
@@ -148,6 +237,10 @@ RULES: dict[str, tuple[Callable[[Tables, dict[str, TableSchema]], list[Problem]]
     "people_within_total": (people_within_total, ("prisoner_releases", "releases")),
     "best_figure_reported": (best_figure_reported, ("releases", "release_figures")),
     "row_bounds": (row_bounds, ()),
+    "fact_source": (fact_sources_valid, ("fact_sources",)),
+    "key_facts": (key_facts_declared, ()),
+    "inferred_link": (inferred_links_explained, ("prisoner_releases",)),
+    "overlap": (overlaps_consistent, ("releases",)),
 }
 
 

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 from ._files import SCHEMAS, resolve_root
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
     import pandera.pandas as pa
 
 LIST_DELIMITER = ";"
+ROW_KEY_SEPARATOR = "|"
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class TableSchema:
     primary_key: tuple[str, ...]
     path: Path
     min_rows: int | None = None  # declared bound (x-minRows): fewer rows means data were lost
+    # x-keyFacts: the columns a row's first source must state, unless fact_sources names another
+    key_facts: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -108,6 +112,16 @@ class TableSchema:
             if f.name == name:
                 return f
         raise KeyError(f"table '{self.name}' has no column '{name}'")
+
+    def row_keys(self, frame: pd.DataFrame) -> pd.Series:
+        """Each row's primary key as one string, the key values joined by ``|`` (dates as
+        ``yyyy-mm-dd``): how ``fact_sources.row_key`` names a row."""
+        parts = [frame[c].dt.strftime("%Y-%m-%d") if self.field(c).type == "date" else frame[c].astype("string")
+                 for c in self.primary_key]
+        keys = parts[0].fillna("")
+        for part in parts[1:]:
+            keys = keys + ROW_KEY_SEPARATOR + part.fillna("")
+        return keys
 
     @property
     def references(self) -> list[tuple[Field, Reference]]:
@@ -134,6 +148,7 @@ def _read_schema(path: Path) -> TableSchema:
         primary_key=(pk,) if isinstance(pk, str) else tuple(pk),
         path=path,
         min_rows=d.get("x-minRows"),
+        key_facts=tuple(d.get("x-keyFacts", ())),
     )
 
 
