@@ -13,6 +13,7 @@ import pandas as pd
 
 from ._read import FIRST_DATA_ROW
 from .errors import Problem
+from .ids import REDIRECTS, stable_ids
 from .schema import TableSchema
 
 Tables = dict[str, pd.DataFrame]
@@ -148,6 +149,7 @@ RULES: dict[str, tuple[Callable[[Tables, dict[str, TableSchema]], list[Problem]]
     "people_within_total": (people_within_total, ("prisoner_releases", "releases")),
     "best_figure_reported": (best_figure_reported, ("releases", "release_figures")),
     "row_bounds": (row_bounds, ()),
+    "stable_ids": (stable_ids, (REDIRECTS,)),
 }
 
 
