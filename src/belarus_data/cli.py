@@ -86,8 +86,59 @@ def _build_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import diff, write
+
+    text = write(diff(args.old_root, args.new_root), args.format, args.out)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _as_of(args: argparse.Namespace) -> int:
+    from .asof import as_of
+
+    state = as_of(args.date, root=args.root)
+    print(f"As of {state.date:%Y-%m-%d} (facts dated on or before it; releases and counts only once a "
+          "source dated by then reported them):")
+    count = state.latest_count(args.measure, args.counted_by)
+    if count is None:
+        print(f"  {args.counted_by}'s {args.measure}: no count known yet")
+    else:
+        published = "" if pd_isna(count.first_published_on) else f", published {count.first_published_on:%Y-%m-%d}"
+        print(f"  {args.counted_by}'s {args.measure}: {count.value} ({count.qualifier}) on {count.date:%Y-%m-%d}"
+              f"{published}")
+    events = state.releases
+    latest = f", the latest {events.release_id.iloc[-1]}" if len(events) else ""
+    print(f"  releases known: {len(events)}{latest} ({events.attrs['undated']} more had no dated source)")
+    print(f"  release figures known: {len(state.release_figures)}")
+    designations = state.designations
+    for name, group in designations.groupby("list", observed=True):
+        print(f"  {name}: {len(group)} subjects designated and not delisted")
+    print(f"  ({designations.attrs['undated']} list entries have no designation date; lists read on or before "
+          f"{designations.attrs['list_as_of']:%Y-%m-%d})")
+    return 0
+
+
+def pd_isna(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def _build_published_ids(args: argparse.Namespace) -> int:
+    from ._version import package_version
+    from .ids import write_published_ids
+
+    print(f"wrote {write_published_ids(args.version or package_version(), args.root)}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     from .cite import FORMATS as CITE_FORMATS
+    from .diff import FORMATS as DIFF_FORMATS
     from .export import FORMATS as EXPORT_FORMATS
 
     p = argparse.ArgumentParser(prog="belarus-data", description=(
@@ -112,6 +163,21 @@ def parser() -> argparse.ArgumentParser:
         .add_argument("--out", type=Path, default=Path("report"))
     command("build-datapackage", _build_datapackage, "regenerate datapackage.json (for contributors)")
     command("build-codebook", _build_codebook, "regenerate docs/codebook.md (for contributors)")
+    d = sub.add_parser("diff", help="what changed between two versions (checkouts or unpacked packages)",
+                       description="Rows added, removed, redirected and changed (field, old, new) per table and "
+                                   "id; tables and columns added or removed.")
+    d.add_argument("old_root", type=Path)
+    d.add_argument("new_root", type=Path)
+    d.add_argument("--format", choices=DIFF_FORMATS, default="csv")
+    d.add_argument("--out", type=Path, default=None, help="write to this file instead of the screen")
+    d.set_defaults(func=_diff)
+    a = command("as-of", _as_of, "the state on a date: designations in force, releases and counts known then")
+    a.add_argument("date", help="yyyy-mm-dd")
+    a.add_argument("--measure", default="held_now")
+    a.add_argument("--counted-by", default="Viasna")
+    command("build-published-ids", _build_published_ids,
+            "record the ids of this version in published_ids/ (for the release)") \
+        .add_argument("--version", default=None, help="default: the package version")
     b = sub.add_parser("build-designations", add_help=False,
                        help="derive sanction_designations.csv from official list files (see --help)")
     b.add_argument("args", nargs=argparse.REMAINDER)
