@@ -16,6 +16,7 @@ from typing import Any
 from .asof import as_of, designations_in_force, known_counts, known_release_figures, known_releases, latest_count
 from .cite import cite
 from .diff import diff
+from ._files import default_root as data_root
 from .errors import DataValidationError, Problem
 from .export import export
 from .load import (
@@ -38,7 +39,8 @@ from .schema import schemas
 from .validate import validate
 
 __all__ = [
-    "DataValidationError", "Problem", "__version__", "as_of", "cite", "designations_in_force", "diff", "export",
+    "DataValidationError", "Problem", "__version__", "as_of", "cite", "data_root", "designations_in_force", "diff",
+    "export",
     "find_person", "known_counts", "known_release_figures", "known_releases", "latest_count", "load", "load_all",
     "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "released_prisoners", "releases",
     "resolve_id", "sanction_designations", "sanctions", "schemas", "sources", "table_names", "validate",
