@@ -78,12 +78,10 @@ def known_releases(date: DateLike, *, root: str | Path | None = None) -> pd.Data
     day = _day(date)
     events = load("releases", root=root)
     figures = load("release_figures", root=root)
-    cited = events.set_index("release_id").source_ids.apply(list)
-    for release_id, source_id in zip(figures.release_id, figures.source_id):
-        if release_id in cited.index:
-            cited[release_id] = [*cited[release_id], source_id]
-    first = _first_published(cited, _published_on(root))
-    events["first_reported_on"] = events.release_id.map(first).astype("datetime64[ns]")
+    figure_sources = figures.groupby("release_id").source_id.agg(list)
+    cited = pd.Series([[*ids, *figure_sources.get(r, [])] for r, ids in zip(events.release_id, events.source_ids)],
+                      index=events.index, dtype=object)
+    events["first_reported_on"] = _first_published(cited, _published_on(root))
     known = events[(events.date <= day) & (events.first_reported_on <= day)].reset_index(drop=True)
     known.attrs = {**events.attrs, "as_of": day,
                    "undated": int(((events.date <= day) & events.first_reported_on.isna()).sum())}
@@ -132,7 +130,11 @@ def latest_count(date: DateLike, measure: str = "held_now", counted_by: str = "V
     Default: Viasna's count of political prisoners held. Its ``date`` is the day the count refers
     to; ``first_published_on`` the day it was first published.
     """
-    counts = known_counts(date, measure, counted_by, root=root)
+    return _newest(known_counts(date, measure, counted_by, root=root))
+
+
+def _newest(counts: pd.DataFrame) -> pd.Series | None:
+    """The count referring to the latest day (of two, the later published), or None."""
     if counts.empty:
         return None
     return counts.sort_values(["date", "first_published_on"], kind="stable").iloc[-1]
@@ -150,10 +152,7 @@ class AsOf:
 
     def latest_count(self, measure: str = "held_now", counted_by: str = "Viasna") -> pd.Series | None:
         counts = self.prisoner_counts
-        counts = counts[(counts.measure == measure) & (counts.counted_by == counted_by)]
-        if counts.empty:
-            return None
-        return counts.sort_values(["date", "first_published_on"], kind="stable").iloc[-1]
+        return _newest(counts[(counts.measure == measure) & (counts.counted_by == counted_by)])
 
 
 def as_of(date: DateLike, *, root: str | Path | None = None) -> AsOf:

@@ -107,9 +107,10 @@ def _as_of(args: argparse.Namespace) -> int:
     if count is None:
         print(f"  {args.counted_by}'s {args.measure}: no count known yet")
     else:
-        published = "" if pd_isna(count.first_published_on) else f", published {count.first_published_on:%Y-%m-%d}"
-        print(f"  {args.counted_by}'s {args.measure}: {count.value} ({count.qualifier}) on {count.date:%Y-%m-%d}"
-              f"{published}")
+        print(f"  {args.counted_by}'s {args.measure}: {count.value} ({count.qualifier}) on {count.date:%Y-%m-%d}, "
+              f"published {count.first_published_on:%Y-%m-%d}")
+    print(f"  ({state.prisoner_counts.attrs['undated']} counts dated by then are set aside: "
+          "none of their sources shows a publication date)")
     events = state.releases
     latest = f", the latest {events.release_id.iloc[-1]}" if len(events) else ""
     print(f"  releases known: {len(events)}{latest} ({events.attrs['undated']} more had no dated source)")
@@ -117,15 +118,9 @@ def _as_of(args: argparse.Namespace) -> int:
     designations = state.designations
     for name, group in designations.groupby("list", observed=True):
         print(f"  {name}: {len(group)} subjects designated and not delisted")
-    print(f"  ({designations.attrs['undated']} list entries have no designation date; lists read on or before "
-          f"{designations.attrs['list_as_of']:%Y-%m-%d})")
+    print(f"  ({designations.attrs['undated']} list entries have no designation date; the newest list snapshot "
+          f"is of {designations.attrs['list_as_of']:%Y-%m-%d})")
     return 0
-
-
-def pd_isna(value: object) -> bool:
-    import pandas as pd
-
-    return bool(pd.isna(value))
 
 
 def _build_published_ids(args: argparse.Namespace) -> int:
