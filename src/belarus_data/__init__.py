@@ -20,6 +20,7 @@ from ._files import default_root as data_root
 from .errors import DataValidationError, Problem
 from .export import export
 from .load import (
+    id_redirects,
     load,
     load_all,
     prisoner_counts,
@@ -41,7 +42,7 @@ from .validate import validate
 __all__ = [
     "DataValidationError", "Problem", "__version__", "as_of", "cite", "data_root", "designations_in_force", "diff",
     "export",
-    "find_person", "known_counts", "known_release_figures", "known_releases", "latest_count", "load", "load_all",
+    "find_person", "id_redirects", "known_counts", "known_release_figures", "known_releases", "latest_count", "load", "load_all",
     "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "released_prisoners", "releases",
     "resolve_id", "sanction_designations", "sanctions", "schemas", "sources", "table_names", "validate",
 ]

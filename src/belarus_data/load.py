@@ -159,6 +159,11 @@ def prisoner_counts(**kw) -> pd.DataFrame:
     return load("prisoner_counts", **kw)
 
 
+def id_redirects(**kw) -> pd.DataFrame:
+    """Where each id of a published version that is gone went (``id_redirects.csv``)."""
+    return load("id_redirects", **kw)
+
+
 def released_prisoners(**kw) -> pd.DataFrame:
     """One row per person and release: who, when, how, and how long they had been detained.
 
