@@ -22,7 +22,7 @@ def stable_id_problems(root):
 @pytest.fixture
 def checkout(data_copy):
     """The data copy with the published ids, as a checkout has them."""
-    shutil.copytree(REPO / ids.PUBLISHED_IDS, data_copy / ids.PUBLISHED_IDS)
+    shutil.copytree(REPO / ids.VERSIONS, data_copy / ids.VERSIONS)
     return data_copy
 
 
@@ -151,3 +151,48 @@ def test_a_key_cell_holding_the_separator_is_refused(checkout):
 def test_resolving_an_id_nobody_published_names_it():
     with pytest.raises(KeyError, match="no-such-person"):
         bd.resolve_id("prisoners", "no-such-person")
+
+
+def diff_agrees_with_ids(changes: pd.DataFrame, old_ids: pd.DataFrame, new_ids: pd.DataFrame) -> list[str]:
+    """What a shipped diff says about ids, against the ids both releases recorded."""
+    wrong = []
+    for table in sorted(set(old_ids.table) & set(new_ids.table)):
+        before = old_ids[old_ids.table == table]
+        after = new_ids[new_ids.table == table]
+        if set(before.key) != set(after.key):
+            continue  # the key changed; rows were matched on the old one
+        rows = changes[changes.table == table]
+        added = set(rows.id[rows.change == "added"])
+        gone = set(rows.id[rows.change.isin(["removed", "redirected"])])
+        if added != set(after.id) - set(before.id):
+            wrong.append(f"{table}: the diff's added ids are not the ids new in the later release")
+        if gone != set(before.id) - set(after.id):
+            wrong.append(f"{table}: the diff's removed ids are not the ids gone from the later release")
+    return wrong
+
+
+def test_each_release_after_the_first_ships_its_diff_from_the_one_before():
+    versions = ids.published_versions(REPO)
+    for old, new in zip(versions, versions[1:]):
+        path = REPO / ids.diff_file(old, new)
+        assert path.exists(), f"{path.name} is missing: run build-published-ids --diff-from (see CONTRIBUTING.md)"
+        changes = pd.read_csv(path, dtype=str, keep_default_na=False)
+        assert diff_agrees_with_ids(changes, ids.published_ids(old, REPO), ids.published_ids(new, REPO)) == []
+
+
+def test_the_release_command_writes_the_ids_and_a_diff_that_agrees_with_them(checkout):
+    import subprocess
+    import sys
+
+    rename_person(checkout, "ales-bialiatski", "ales-bialiatsky")
+    done = subprocess.run([sys.executable, "-m", "belarus_data.cli", "build-published-ids", "--root", str(checkout),
+                           "--version", "9.9.9", "--diff-from", str(REPO)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    old_version = bd.__version__
+    changes = pd.read_csv(checkout / ids.diff_file(old_version, "9.9.9"), dtype=str, keep_default_na=False)
+    assert ("prisoners", "ales-bialiatsky", "added") in set(zip(changes.table, changes.id, changes.change))
+    old_ids = ids.current_ids(REPO)
+    assert diff_agrees_with_ids(changes, old_ids, ids.published_ids("9.9.9", checkout)) == []
+    # and the check can fail: a diff that forgot a removal disagrees
+    forgot = changes[~((changes.id == "ales-bialiatski") & (changes.change == "removed"))]
+    assert diff_agrees_with_ids(forgot, old_ids, ids.published_ids("9.9.9", checkout))

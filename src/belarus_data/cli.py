@@ -124,10 +124,20 @@ def _as_of(args: argparse.Namespace) -> int:
 
 
 def _build_published_ids(args: argparse.Namespace) -> int:
+    from ._files import resolve_root
     from ._version import package_version
-    from .ids import write_published_ids
+    from .diff import diff, write
+    from .ids import diff_file, write_published_ids
 
-    print(f"wrote {write_published_ids(args.version or package_version(), args.root)}")
+    version = args.version or package_version()
+    print(f"wrote {write_published_ids(version, args.root)}")
+    if args.diff_from is not None:
+        changes = diff(args.diff_from, resolve_root(args.root))
+        if not changes.old_version:
+            raise ValueError(f"{args.diff_from} has no datapackage.json giving its version")
+        out = resolve_root(args.root) / diff_file(changes.old_version, version)
+        write(changes, "csv", out)
+        print(f"wrote {out}")
     return 0
 
 
@@ -170,9 +180,12 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("date", help="yyyy-mm-dd")
     a.add_argument("--measure", default="held_now")
     a.add_argument("--counted-by", default="Viasna")
-    command("build-published-ids", _build_published_ids,
-            "record the ids of this version in published_ids/ (for the release)") \
-        .add_argument("--version", default=None, help="default: the package version")
+    r = command("build-published-ids", _build_published_ids,
+                "record this version's ids in versions/, and its diff from the release before (for the release)")
+    r.add_argument("--version", default=None, help="default: the package version")
+    r.add_argument("--diff-from", type=Path, default=None,
+                   help="the previous release's data root (e.g. unpacked with git archive); writes "
+                        "versions/<old>-to-<new>-diff.csv")
     b = sub.add_parser("build-designations", add_help=False,
                        help="derive sanction_designations.csv from official list files (see --help)")
     b.add_argument("args", nargs=argparse.REMAINDER)

@@ -23,7 +23,7 @@ def render_codebook(root: str | Path | None = None) -> str:
         "",
         "Ids: each table's primary key is its id (for a key of several columns, the cells joined by `|`).",
         "Ids are this dataset's own and keep their meaning in every later version, or are redirected in",
-        "`id_redirects` (`published_ids/` keeps each release's ids). Official reference numbers (OFAC uid,",
+        "`id_redirects` (`versions/` keeps each release's ids). Official reference numbers (OFAC uid,",
         "UK and EU list ids, Viasna's page) are attributes, never keys of a person or a release; in",
         "`sanction_designations` a row *is* one entry of one official list, so the list's entry id names it.",
         "",

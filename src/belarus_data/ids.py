@@ -1,7 +1,7 @@
 """Stable ids: the ids each published version used, and where each one that left went.
 
 An id is the text of a row's primary-key cells, joined by :data:`ID_SEPARATOR` when the key has
-several columns (``prisoner_releases``: ``ales-bialiatski|2025-09-11``). ``published_ids/<version>.csv``
+several columns (``prisoner_releases``: ``ales-bialiatski|2025-09-11``). ``versions/<version>-ids.csv``
 keeps every id a release shipped, with the key columns it was made of; ``datasets/id_redirects.csv``
 says where an id went when a later version no longer has it (``new_id`` empty: withdrawn). The
 rule :func:`stable_ids` proves that every published id is either still present or redirected.
@@ -24,7 +24,8 @@ from ._read import FIRST_DATA_ROW
 from .errors import DataValidationError, Problem
 
 ID_SEPARATOR = "|"
-PUBLISHED_IDS = "published_ids"
+VERSIONS = "versions"  # what each release was: its ids, and its diff from the release before
+IDS_SUFFIX = "-ids.csv"
 REDIRECTS = "id_redirects"
 PUBLISHED_COLUMNS = ["table", "key", "id"]
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
@@ -92,16 +93,27 @@ def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
+def ids_file(version: str) -> str:
+    """Where the ids of ``version`` are kept, relative to the data root."""
+    return f"{VERSIONS}/{version}{IDS_SUFFIX}"
+
+
+def diff_file(old: str, new: str) -> str:
+    """Where the diff from release ``old`` to release ``new`` ships, relative to the data root."""
+    return f"{VERSIONS}/{old}-to-{new}-diff.csv"
+
+
 def published_versions(root: str | Path | None = None) -> list[str]:
-    """The versions whose ids ``published_ids/`` keeps, oldest first."""
-    folder = resolve_root(root) / PUBLISHED_IDS
-    names = [p.stem for p in folder.glob("*.csv") if _VERSION.match(p.stem)]
+    """The versions whose ids ``versions/`` keeps, oldest first."""
+    folder = resolve_root(root) / VERSIONS
+    names = [p.name.removesuffix(IDS_SUFFIX) for p in folder.glob(f"*{IDS_SUFFIX}")]
+    names = [n for n in names if _VERSION.match(n)]
     return sorted(names, key=version_tuple)
 
 
 def published_ids(version: str, root: str | Path | None = None) -> pd.DataFrame:
     """The ids version ``version`` shipped: columns ``table``, ``key``, ``id``."""
-    label = f"{PUBLISHED_IDS}/{version}.csv"
+    label = ids_file(version)
     ids = read_text_table(resolve_root(root) / label, label)
     if list(ids.columns) != PUBLISHED_COLUMNS:
         raise DataValidationError([Problem(label, 1, None, "header",
@@ -113,7 +125,7 @@ def write_published_ids(version: str, root: str | Path | None = None) -> Path:
     """Record the ids of the data at ``root`` as those of ``version`` (run once, at its release)."""
     version_tuple(version)
     base = resolve_root(root)
-    path = base / PUBLISHED_IDS / f"{version}.csv"
+    path = base / ids_file(version)
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     current_ids(base).to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
@@ -182,7 +194,7 @@ def redirect_problems(published: dict[str, pd.DataFrame], current: dict[str, pd.
 
 def stable_ids(tables: dict[str, pd.DataFrame], schemas: dict) -> list[Problem]:
     """Rule: every id of every published version is still present or redirected, and every
-    redirect leads to an id that exists. Runs where ``published_ids/`` sits next to ``schemas/``
+    redirect leads to an id that exists. Runs where ``versions/`` sits next to ``schemas/``
     (a checkout); an unpacked data package without it has nothing to compare."""
     root = schemas[REDIRECTS].path.parent.parent
     versions = published_versions(root)
