@@ -133,7 +133,9 @@ def test_loading_says_which_file_changed_since_the_descriptor_was_built(data_cop
 
 def test_each_table_declares_bounds_and_losing_rows_below_them_fails(data_copy):
     for name, schema in schemas().items():
-        assert schema.min_rows is not None and schema.min_rows >= 1, f"{name} declares no x-minRows"
+        # id_redirects starts empty: no id of a published version has gone yet
+        assert schema.min_rows is not None and (schema.min_rows >= 1 or name == "id_redirects"), \
+            f"{name} declares no x-minRows"
         assert len(bd.load(name)) >= schema.min_rows
     rows = read_rows(data_copy, "releases")
     keep = rows[:1]

@@ -13,12 +13,16 @@ from typing import Any
 # Function names equal to module names (validate, cite, export) are imported here, eagerly, so
 # that the functions, not the submodules, are what ``bd.validate`` etc. mean. None of these
 # modules imports pandera, frictionless, rapidfuzz or yaml until it is called.
+from .asof import as_of, designations_in_force, known_counts, known_release_figures, known_releases, latest_count
 from .cite import cite
+from .diff import diff
+from ._files import default_root as data_root
 from .errors import DataValidationError, Problem
 from .export import export
 from .load import (
     fact_source_of,
     fact_sources,
+    id_redirects,
     load,
     load_all,
     prisoner_counts,
@@ -32,16 +36,19 @@ from .load import (
     sources,
     table_names,
 )
+from .ids import resolve as resolve_id
 from .names import find_person
 from .schema import schemas
 from .totals import release_totals
 from .validate import validate
 
 __all__ = [
-    "DataValidationError", "Problem", "__version__", "cite", "export", "fact_source_of", "fact_sources", "find_person", "load",
-    "load_all",
-    "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "release_totals", "released_prisoners", "releases",
-    "sanction_designations", "sanctions", "schemas", "sources", "table_names", "validate",
+    "DataValidationError", "Problem", "__version__", "as_of", "cite", "data_root",
+    "designations_in_force", "diff", "export", "fact_source_of", "fact_sources", "find_person",
+    "id_redirects", "known_counts", "known_release_figures", "known_releases", "latest_count",
+    "load", "load_all", "prisoner_counts", "prisoner_releases", "prisoners", "release_figures",
+    "release_totals", "released_prisoners", "releases", "resolve_id", "sanction_designations",
+    "sanctions", "schemas", "sources", "table_names", "validate",
 ]
 
 

@@ -86,8 +86,64 @@ def _build_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import diff, write
+
+    text = write(diff(args.old_root, args.new_root), args.format, args.out)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _as_of(args: argparse.Namespace) -> int:
+    from .asof import as_of
+
+    state = as_of(args.date, root=args.root)
+    print(f"As of {state.date:%Y-%m-%d} (facts dated on or before it; releases and counts only once a "
+          "source dated by then reported them):")
+    count = state.latest_count(args.measure, args.counted_by)
+    if count is None:
+        print(f"  {args.counted_by}'s {args.measure}: no count known yet")
+    else:
+        print(f"  {args.counted_by}'s {args.measure}: {count.value} ({count.qualifier}) on {count.date:%Y-%m-%d}, "
+              f"published {count.first_published_on:%Y-%m-%d}")
+    print(f"  ({state.prisoner_counts.attrs['undated']} counts dated by then are set aside: "
+          "none of their sources shows a publication date)")
+    events = state.releases
+    latest = f", the latest {events.release_id.iloc[-1]}" if len(events) else ""
+    print(f"  releases known: {len(events)}{latest} ({events.attrs['undated']} more had no dated source)")
+    print(f"  release figures known: {len(state.release_figures)}")
+    designations = state.designations
+    for name, group in designations.groupby("list", observed=True):
+        print(f"  {name}: {len(group)} subjects designated and not delisted")
+    print(f"  ({designations.attrs['undated']} list entries have no designation date; the newest list snapshot "
+          f"is of {designations.attrs['list_as_of']:%Y-%m-%d})")
+    return 0
+
+
+def _build_published_ids(args: argparse.Namespace) -> int:
+    from ._files import resolve_root
+    from ._version import package_version
+    from .diff import diff, write
+    from .ids import diff_file, write_published_ids
+
+    version = args.version or package_version()
+    print(f"wrote {write_published_ids(version, args.root)}")
+    if args.diff_from is not None:
+        changes = diff(args.diff_from, resolve_root(args.root))
+        if not changes.old_version:
+            raise ValueError(f"{args.diff_from} has no datapackage.json giving its version")
+        out = resolve_root(args.root) / diff_file(changes.old_version, version)
+        write(changes, "csv", out)
+        print(f"wrote {out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     from .cite import FORMATS as CITE_FORMATS
+    from .diff import FORMATS as DIFF_FORMATS
     from .export import FORMATS as EXPORT_FORMATS
 
     p = argparse.ArgumentParser(prog="belarus-data", description=(
@@ -112,6 +168,24 @@ def parser() -> argparse.ArgumentParser:
         .add_argument("--out", type=Path, default=Path("report"))
     command("build-datapackage", _build_datapackage, "regenerate datapackage.json (for contributors)")
     command("build-codebook", _build_codebook, "regenerate docs/codebook.md (for contributors)")
+    d = sub.add_parser("diff", help="what changed between two versions (checkouts or unpacked packages)",
+                       description="Rows added, removed, redirected and changed (field, old, new) per table and "
+                                   "id; tables and columns added or removed.")
+    d.add_argument("old_root", type=Path)
+    d.add_argument("new_root", type=Path)
+    d.add_argument("--format", choices=DIFF_FORMATS, default="csv")
+    d.add_argument("--out", type=Path, default=None, help="write to this file instead of the screen")
+    d.set_defaults(func=_diff)
+    a = command("as-of", _as_of, "the state on a date: designations in force, releases and counts known then")
+    a.add_argument("date", help="yyyy-mm-dd")
+    a.add_argument("--measure", default="held_now")
+    a.add_argument("--counted-by", default="Viasna")
+    r = command("build-published-ids", _build_published_ids,
+                "record this version's ids in versions/, and its diff from the release before (for the release)")
+    r.add_argument("--version", default=None, help="default: the package version")
+    r.add_argument("--diff-from", type=Path, default=None,
+                   help="the previous release's data root (e.g. unpacked with git archive); writes "
+                        "versions/<old>-to-<new>-diff.csv")
     b = sub.add_parser("build-designations", add_help=False,
                        help="derive sanction_designations.csv from official list files (see --help)")
     b.add_argument("args", nargs=argparse.REMAINDER)

@@ -18,7 +18,20 @@ def render_codebook(root: str | Path | None = None) -> str:
         "Conventions: an empty cell means unknown; list columns hold `;`-separated items in one cell",
         "and load as Python lists; dates are ISO 8601 (`yyyy-mm-dd`) and load as `datetime64[ns]`;",
         "integers load as nullable `Int64`; enumerated columns load as `category`. Every row cites at",
-        "least one source in `sources.csv`. Row numbers in error messages count the header as row 1.",
+        "least one source in `sources.csv` (`id_redirects` cites one when a redirect rests on a fact about",
+        "the world). Row numbers in error messages count the header as row 1.",
+        "",
+        "Ids: each table's primary key is its id (for a key of several columns, the cells joined by `|`).",
+        "Ids are this dataset's own and keep their meaning in every later version, or are redirected in",
+        "`id_redirects` (`versions/` keeps each release's ids). Official reference numbers (OFAC uid,",
+        "UK and EU list ids, Viasna's page) are attributes, never keys of a person or a release; in",
+        "`sanction_designations` a row *is* one entry of one official list, so the list's entry id names it.",
+        "",
+        "Dates: every date column says which date it is. *Date of the event*: the day the fact happened",
+        "in law or in the world (signed, designated, delisted, released, detained, counted). *Date",
+        "published*: the day a source made the fact public (`sources.published_on`, the date a figure was",
+        "reported). *Date observed*: the day an official list was read (`list_as_of`). What was known on",
+        "a day is decided by the publication dates, never by the event dates (see `belarus_data.as_of`).",
         "",
         "**Which source states which fact.** A table's schema names its key facts (`x-keyFacts`,",
         "listed under each table below). The first of a row's `source_ids` states every key fact of the",
@@ -80,7 +93,12 @@ def _constraints(f: Field) -> str:
         parts.append(f"each item matches `{f.item_pattern}`")
     if f.item_enum:
         parts.append("each item one of " + ", ".join(f"`{v}`" for v in f.item_enum))
+    if f.date_kind:
+        parts.append(_DATE_KINDS.get(f.date_kind, f"date kind `{f.date_kind}`"))
     return _escape("; ".join(parts))
+
+
+_DATE_KINDS = {"event": "date of the event", "published": "date published", "observed": "date observed"}
 
 
 def _escape(text: str) -> str:

@@ -188,6 +188,11 @@ def fact_source_of(table: str, row_key: str, field: str, **kw) -> list[str]:
     return rows.source_ids.iloc[0][:1]
 
 
+def id_redirects(**kw) -> pd.DataFrame:
+    """Where each id of a published version that is gone went (``id_redirects.csv``)."""
+    return load("id_redirects", **kw)
+
+
 def released_prisoners(**kw) -> pd.DataFrame:
     """One row per person and release: who, when, how, and how long they had been detained.
 

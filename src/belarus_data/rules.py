@@ -13,6 +13,7 @@ import pandas as pd
 
 from ._read import FIRST_DATA_ROW
 from .errors import Problem
+from .ids import REDIRECTS, stable_ids
 from .schema import TableSchema
 
 Tables = dict[str, pd.DataFrame]
@@ -241,6 +242,7 @@ RULES: dict[str, tuple[Callable[[Tables, dict[str, TableSchema]], list[Problem]]
     "key_facts": (key_facts_declared, ()),
     "inferred_link": (inferred_links_explained, ("prisoner_releases",)),
     "overlap": (overlaps_consistent, ("releases",)),
+    "stable_ids": (stable_ids, (REDIRECTS,)),
 }
 
 

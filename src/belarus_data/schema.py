@@ -46,6 +46,9 @@ class Field:
     item_pattern: str | None = None
     item_enum: tuple[str, ...] | None = None
     reference: Reference | None = None
+    # For dates: `event` (the day the fact happened in law or in the world: designated, released,
+    # counted), `published` (the day a source made it public) or `observed` (the day a list was read).
+    date_kind: str | None = None
 
     @property
     def is_list(self) -> bool:
@@ -77,6 +80,7 @@ class Field:
             item_pattern=d.get("x-itemPattern"),
             item_enum=tuple(d["x-itemEnum"]) if "x-itemEnum" in d else None,
             reference=Reference(ref["resource"], ref["field"]) if ref else foreign.get(d["name"]),
+            date_kind=d.get("x-dateKind"),
         )
 
 
