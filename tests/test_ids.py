@@ -36,7 +36,9 @@ def rename_person(root, old, new):
 
 
 def redirect(root, *rows):
-    write_rows(root, "id_redirects", [dict(zip(REDIRECT_COLUMNS, r)) for r in rows], REDIRECT_COLUMNS)
+    """Add redirect rows to those the data already has."""
+    existing = read_rows(root, "id_redirects")
+    write_rows(root, "id_redirects", existing + [dict(zip(REDIRECT_COLUMNS, r)) for r in rows], REDIRECT_COLUMNS)
 
 
 def test_every_published_version_keeps_its_ids_in_the_repository():
@@ -87,7 +89,8 @@ def test_a_redirect_to_an_id_that_does_not_exist_is_refused(checkout):
     rename_person(checkout, "ales-bialiatski", "ales-bialiatsky")
     redirect(checkout, ("prisoners", "ales-bialiatski", "ales-bialatsky", "1.0.0", "typo in the target", ""))
     found = stable_id_problems(checkout)
-    assert any(p.file == "datasets/id_redirects.csv" and p.row == 2 and p.column == "new_id" for p in found), found
+    assert any(p.file == "datasets/id_redirects.csv" and p.column == "new_id" and "'ales-bialatsky'" in p.message
+               for p in found), found
 
 
 def test_a_redirect_of_an_id_that_is_still_present_is_refused(checkout):
@@ -140,12 +143,10 @@ def test_the_published_ids_of_a_root_are_its_key_cells_joined(checkout, tmp_path
     assert set(ids.published_versions(checkout)) == {"0.2.0", "9.9.9"}
 
 
-def test_a_key_cell_holding_the_separator_is_refused(checkout):
-    rows = read_rows(checkout, "prisoner_counts")
-    rows[0]["counted_by"] = "Viasna|HRW"
-    write_rows(checkout, "prisoner_counts", rows)
-    with pytest.raises(DataValidationError, match=r"prisoner_counts.csv, row 2, column 'counted_by': \[stable_ids\]"):
-        ids.write_published_ids("9.9.9", checkout)
+def test_a_key_cell_holding_the_separator_is_escaped_so_ids_stay_distinct():
+    frame = pd.DataFrame({"a": ["x|y", "x"], "b": ["z", "y|z"]})
+    assert list(ids.row_ids(frame, ["a", "b"])) == ["x\\|y|z", "x|y\\|z"]
+    assert list(ids.row_ids(frame, ["a"])) == ["x|y", "x"]
 
 
 def test_resolving_an_id_nobody_published_names_it():
