@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pandas as pd
 
@@ -35,6 +36,12 @@ ENTITY_NOISE = {  # legal forms and filler words that differ between lists' spel
     "ltd", "limited", "oao", "oat", "ojsc", "ooo", "pao", "pjsc", "plc", "sa", "stock", "tov", "zao",
     "uue", "rue", "rup", "the", "of"}
 PATRONYMIC = re.compile(r"(vich|vna|una|ichna|ich)$")  # folded endings: -ovich, -evna, -auna, -ichna
+
+
+@lru_cache(maxsize=1)
+def _entity_noise() -> frozenset[str]:
+    """`ENTITY_NOISE` as :func:`fold` spells the words ("ojsc" -> "oisc")."""
+    return frozenset(fold(w) for w in ENTITY_NOISE)
 
 
 def _words(spelling: str) -> list[str]:
@@ -79,7 +86,7 @@ def _keys(spellings: Iterable[str], subject_type: object) -> tuple[set, set, set
             if p:
                 patronymics.add(p)
         else:
-            words = [w for w in _words(s) if w not in ENTITY_NOISE]
+            words = [w for w in _words(s) if w not in _entity_noise()]
             if words:
                 full.add(frozenset(words))
     return full, short, patronymics
