@@ -17,6 +17,8 @@ from .cite import cite
 from .errors import DataValidationError, Problem
 from .export import export
 from .load import (
+    designated_subjects,
+    designation_exceptions,
     load,
     load_all,
     prisoner_counts,
@@ -35,7 +37,8 @@ from .schema import schemas
 from .validate import validate
 
 __all__ = [
-    "DataValidationError", "Problem", "__version__", "cite", "export", "find_person", "load", "load_all",
+    "DataValidationError", "Problem", "__version__", "cite", "designated_subjects", "designation_exceptions",
+    "export", "find_person", "load", "load_all",
     "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "released_prisoners", "releases",
     "sanction_designations", "sanctions", "schemas", "sources", "table_names", "validate",
 ]
