@@ -98,6 +98,7 @@ class TableSchema:
     primary_key: tuple[str, ...]
     path: Path
     min_rows: int | None = None  # declared bound (x-minRows): fewer rows means data were lost
+    notes: tuple[str, ...] = ()  # x-notes: what a user can and cannot conclude (rendered in the codebook)
 
     @property
     def columns(self) -> list[str]:
@@ -134,6 +135,7 @@ def _read_schema(path: Path) -> TableSchema:
         primary_key=(pk,) if isinstance(pk, str) else tuple(pk),
         path=path,
         min_rows=d.get("x-minRows"),
+        notes=tuple(d.get("x-notes", ())),
     )
 
 
