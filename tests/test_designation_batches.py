@@ -93,3 +93,8 @@ def test_a_shipped_exception_without_reason_fails_validation(edit):
     with pytest.raises(DataValidationError) as caught:
         bd.validate(edit("designation_exceptions", blank))
     assert any(p.file == "datasets/designation_exceptions.csv" and p.column == "reason" for p in caught.value.problems)
+
+
+def test_an_exception_missing_its_day_is_left_to_the_schema_check():
+    exceptions = _exceptions(("UK", None, "a reason"))
+    assert [p.column for p in _check(UK_BATCH, _actions(), exceptions)] == ["designated_on"]
