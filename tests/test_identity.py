@@ -87,3 +87,17 @@ def test_ids_do_not_depend_on_row_order_and_shared_slugs_are_suffixed():
     b = _ids(df.iloc[::-1].reset_index(drop=True))
     assert a == b
     assert a["u1"] == a["e9"] == "ivan-demau" and a["s1"] == "ivan-demau-2"
+
+
+def test_a_pair_left_apart_is_not_joined_through_a_third_list():
+    # the UK row names two EU entities at once (ambiguous), and one US entity that is one of them
+    df = _frame((UK, "u1", "entity", "Demo Holdings a.k.a Demo Astra", []),
+                (EU, "e1", "entity", "ООО «Демо Холдингз»", ["Demo Holdings"]),
+                (EU, "e2", "entity", "ЗТАА «Демо Астра»", ["Demo Astra"]),
+                (US, "s1", "entity", "FOREIGN LIMITED LIABILITY COMPANY DEMO ASTRA", ["ZTAA DEMO ASTRA"]))
+    ids, unsure = assign_subject_ids(df)
+    by = dict(zip(df["list_entry_id"], ids))
+    assert by["e2"] == by["s1"]  # the one-to-one EU-US match holds
+    assert by["u1"] not in {by["e1"], by["e2"]}  # the ambiguous UK row stays apart, also from the US row
+    assert {u["why"] for u in unsure} == {"matches more than one row of the other list",
+                                          "would join a pair left apart as unsure"}

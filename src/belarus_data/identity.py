@@ -6,14 +6,17 @@ same subject when
 1. they have the same ``subject_type``;
 2. they share a name key: some spelling of one (name or alias) and some spelling of the other,
    each transliterated to Latin and folded (:func:`belarus_data.names.fold`: unidecode, case,
-   punctuation, the usual Belarusian/Russian/Polish romanisation pairs), give the same *set* of
+   punctuation, the usual Belarusian/Russian/Polish romanisation pairs, French "tch"), give the same *set* of
    words (so word order does not matter: official lists print the surname first). For people the
    patronymic is optional: a spelling of given name + surname matches a spelling that adds a
-   patronymic. For entities, legal-form words (OAO, JSC, LLC, ...) are ignored;
+   patronymic. For entities, legal-form words (OAO, JSC, LLC, Open Joint Stock Company, their
+   Russian and Belarusian transliterations, ...) are ignored. A name in brackets or after "a.k.a."
+   counts as a spelling of its own;
 3. nothing contradicts: their birth years, when both rows give one, are equal, and their listed
    functions, when both give them, share at least one;
 4. the match is one-to-one between the two lists (a row matching two rows of the other list is
-   ambiguous), and it never puts two rows of the same list into one subject.
+   ambiguous), it never puts two rows of the same list into one subject, and no chain of matches
+   joins a pair that this rule or rule 3 keeps apart.
 
 A pair meeting 1-3 but failing 4, or meeting 1-2 but failing 3, or matching only through
 given name + surname while both rows give differing patronymics, is an *unsure* match: the rows
@@ -34,7 +37,14 @@ LIST_ORDER = ("uk_sanctions_list", "eu_financial_sanctions", "us_ofac_sdn")  # w
 ENTITY_NOISE = {  # legal forms and filler words that differ between lists' spellings of one entity
     "aat", "ao", "cjsc", "co", "company", "corp", "corporation", "gmbh", "inc", "jsc", "joint", "llc",
     "ltd", "limited", "oao", "oat", "ojsc", "ooo", "pao", "pjsc", "plc", "sa", "stock", "tov", "zao",
-    "uue", "rue", "rup", "the", "of"}
+    "uue", "rue", "rup", "the", "of", "open", "closed", "public", "private", "foreign", "additional",
+    "liability", "fllc", "iooo", "ztaa", "taa", "zaat",
+    # the same legal forms spelt out in Russian and Belarusian transliteration
+    "otkrytoe", "otkrytoye", "zakrytoe", "zakrytoye", "aktsionernoe", "aktsionernoye", "obshchestvo",
+    "s", "ogranichennoi", "ogranichennoy", "otvetstvennostiu", "otvetstvennostyu", "inostrannoe",
+    "inostrannoye", "adkrytae", "adkrytaye", "zakrytae", "aktsyianernae", "aktsyyanernaye", "tavarystva",
+    "z", "abmezhavanai", "abmezhavanay", "adkaznastsiu", "adkaznastsyu", "zamezhnae", "zamezhnaye"}
+AKA = re.compile(r"\ba\.?\s?k\.?\s?a\b\.?", re.IGNORECASE)
 PATRONYMIC = re.compile(r"(vich|vna|una|ichna|ich)$")  # folded endings: -ovich, -evna, -auna, -ichna
 
 
@@ -45,7 +55,8 @@ def _entity_noise() -> frozenset[str]:
 
 
 def _words(spelling: str) -> list[str]:
-    return fold(spelling).split()
+    # beyond find_person's folds: French-style "tch" ("Petrovitch") is the "ch" of other spellings
+    return fold(spelling).replace("tch", "ch").split()
 
 
 def _surname_first(spelling: str) -> bool:
@@ -73,10 +84,19 @@ def _person_keys(spelling: str) -> tuple[set[frozenset], set[frozenset], str | N
     return full, {frozenset(rest)}, patronymic
 
 
+def _variants(spelling: str) -> list[str]:
+    """A spelling, and the names inside it: "MZKT (Minsk Wheel Tractor Plant)" also gives "MZKT" and
+    "Minsk Wheel Tractor Plant"; "Dana Holdings a.k.a Dana Astra" gives both names."""
+    out = [spelling]
+    for part in AKA.split(spelling):
+        out += [part, re.sub(r"\([^)]*\)", " ", part), *re.findall(r"\(([^)]*)\)", part)]
+    return [v for v in dict.fromkeys(out) if v.strip()]
+
+
 def _keys(spellings: Iterable[str], subject_type: object) -> tuple[set, set, set]:
     """(full keys, short keys, patronymics) of all spellings of a row."""
     full, short, patronymics = set(), set(), set()
-    for s in spellings:
+    for s in (v for spelling in spellings if isinstance(spelling, str) for v in _variants(spelling)):
         if not isinstance(s, str) or not s.strip():
             continue
         if subject_type == "individual":
@@ -173,24 +193,30 @@ def assign_subject_ids(df: pd.DataFrame) -> tuple[pd.Series, list[dict]]:
             i = parent[i]
         return i
 
-    members = {i: {df.at[i, "list"]} for i in df.index}
-    unsure = []
     order = sorted(candidates, key=lambda p: (_entry(df, p[0]), _entry(df, p[1])))
+    verdict = {}
     for i, j in order:
         how = candidates[(i, j)]
         if how == "sure" and (len(partners[(i, df.at[j, "list"])]) > 1 or len(partners[(j, df.at[i, "list"])]) > 1):
             how = "matches more than one row of the other list"
-        if how == "sure":
-            ri, rj = root(i), root(j)
-            if ri == rj:
-                continue
-            if members[ri] & members[rj]:
-                how = "would join two rows of one list"
-            else:
-                parent[rj] = ri
-                members[ri] |= members.pop(rj)
-                continue
-        unsure.append({"a": _entry(df, i), "b": _entry(df, j), "why": how})
+        verdict[(i, j)] = how
+    # an unsure pair stays apart: no chain of sure matches may join it either
+    apart = {pair for pair, how in verdict.items() if how != "sure"}
+    members = {i: {i} for i in df.index}
+    unsure = [{"a": _entry(df, i), "b": _entry(df, j), "why": how} for (i, j), how in verdict.items() if how != "sure"]
+    for i, j in (pair for pair in order if verdict[pair] == "sure"):
+        ri, rj = root(i), root(j)
+        if ri == rj:
+            continue
+        lists_i = {df.at[r, "list"] for r in members[ri]}
+        lists_j = {df.at[r, "list"] for r in members[rj]}
+        spans = any((min(a, b), max(a, b)) in apart for a in members[ri] for b in members[rj])
+        if lists_i & lists_j or spans:
+            why = "would join two rows of one list" if lists_i & lists_j else "would join a pair left apart as unsure"
+            unsure.append({"a": _entry(df, i), "b": _entry(df, j), "why": why})
+            continue
+        parent[rj] = ri
+        members[ri] |= members.pop(rj)
     groups: dict[int, list] = defaultdict(list)
     for i in df.index:
         groups[root(i)].append(i)
