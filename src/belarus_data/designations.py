@@ -25,7 +25,8 @@ Conventions chosen here:
 * EU rows: every entry of the file, ``programs`` = ``["EU-BLR"]`` (the EU programme code
   ``BLR``, Regulation (EC) No 765/2006); ``list_entry_id`` = the EU logical id (stable across
   list versions); ``name`` = ``name_as_listed``; ``aliases`` = the other spellings of ``names``
-  (Latin, Russian and Belarusian Cyrillic); ``function`` = the listed functions (the file's
+  (Latin, Russian and Belarusian Cyrillic; quotes the file doubles around a name, ``""X""``, are
+  written once); ``function`` = the listed functions (the file's
   literal ``\\n`` read as blanks, duplicates after whitespace normalisation dropped);
   ``birth_year``; ``list_as_of`` = the metadata's ``as_of``.
   ``designated_on`` = ``name_listed_on`` (the Official Journal publication day of the regulation
@@ -536,6 +537,11 @@ def _eu_functions(cell: str) -> list[str]:
     return _dedupe(_clean(f.replace("\\n", " ")) for f in cell.split(";"))
 
 
+def _eu_name(cell: str) -> str:
+    # some Cyrillic names come with their quotes doubled (ОАО ""Минский ...""): quote them once
+    return _clean(re.sub(r'""\s*([^"]+?)\s*""', r'"\1"', cell))
+
+
 def _eu_rows(path: Path) -> list[dict]:
     as_of = _snapshot_date(path, "as_of")
     df = _read_csv(path, EU_REQUIRED)
@@ -555,8 +561,8 @@ def _eu_rows(path: Path) -> list[dict]:
         line, uid = int(i) + 2, r["eu_logical_id"].strip()
         if not uid or not r["name_as_listed"].strip():
             raise DesignationInputError(f"{_where(path, line, 'eu_logical_id')}: empty id or name")
-        name = _clean(r["name_as_listed"])
-        aliases = _dedupe((_clean(n) for n in r["names"].split(";")), exclude=name)
+        name = _eu_name(r["name_as_listed"])
+        aliases = _dedupe((_eu_name(n) for n in r["names"].split(";")), exclude=name)
         functions = _eu_functions(r["function"])
         year = r["birth_year"].strip()
         if year and not re.fullmatch(r"\d{4}", year):
