@@ -402,6 +402,7 @@ def test_eu_rows_read_names_functions_birth_years():
     assert ivan["function"] == ["Director of Example Plant"]  # duplicate after blank-normalising dropped
     assert ivan["birth_year"] == 1960 and ivan["subject_type"] == "individual"
     assert _row(df, "9002")["subject_type"] == "entity" and pd.isna(_row(df, "9002")["birth_year"])
+    assert _row(df, "9002")["aliases"] == ["ОАО «Пример Плант»", 'ОАО "Пример"']  # doubled quotes written once
     assert _row(df, "9004")["function"] == ["Judge of the Demo Court"]  # the file's literal \n read as a blank
     assert all(s == ["ec-2022-09-13-fsf-belarus"] for s in df["source_ids"])
 
