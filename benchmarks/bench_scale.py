@@ -63,7 +63,7 @@ def build(root: Path, people: int) -> None:
     write("prisoner_releases", pd.DataFrame({
         "person_id": person, "release_id": rel_ids.iloc[np.arange(people) // PEOPLE_PER_RELEASE].to_numpy(),
         "outcome": "released_in_belarus", "destination": "BY", "notes": "", "source_ids": cite(people)}))
-    for name in ("sanctions", "sanction_designations", "prisoner_counts"):
+    for name in ("sanctions", "sanction_designations", "designation_exceptions", "prisoner_counts"):
         shutil.copy2(REPO / "datasets" / f"{name}.csv", root / "datasets" / f"{name}.csv")
     actions = pd.read_csv(root / "datasets" / "sanctions.csv", dtype=str, keep_default_na=False)
     actions.assign(release_id="").to_csv(root / "datasets" / "sanctions.csv", index=False)  # no real releases here
@@ -77,7 +77,7 @@ def build(root: Path, people: int) -> None:
 
 def _drop_uncited_repo_sources(root: Path, repo_ids: set[str]) -> None:
     cited: set[str] = set()
-    for name in ("sanctions", "sanction_designations", "prisoner_counts"):
+    for name in ("sanctions", "sanction_designations", "designation_exceptions", "prisoner_counts"):
         frame = pd.read_csv(root / "datasets" / f"{name}.csv", dtype=str, keep_default_na=False)
         cited.update(i for cell in frame.source_ids for i in cell.split(";"))
     sources = pd.read_csv(root / "datasets" / "sources.csv", dtype=str, keep_default_na=False)

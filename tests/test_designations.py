@@ -226,11 +226,13 @@ def test_write_table_format(tmp_path: Path):
     assert b"\r" not in raw
     text = raw.decode("utf-8").splitlines()
     assert text[0] == ",".join(COLUMNS)
-    assert text[1] == ("uk_sanctions_list,BEL9001,individual,Ivan Ivanovich Testovich,Ivan Testovich,UK-BELARUS,"
-                       "2020-12-31,listed,,2025-09-03,uk-fcdo-2026-04-sanctions-list-belarus")
-    assert ('us_ofac_sdn,101,individual,"TESTOVICH, Ivan Ivanovich","TESTOVICH, Ivan;TESTOVYCH, Ivan",BELARUS,'
-            ",listed,,2026-08-20,ofac-2026-08-20-sdn-list") in text
-    assert ("us_ofac_sdn,former:SAMPLE-POTASH-OAO,entity,SAMPLE POTASH OAO,,,,delisted,2026-05-01,2026-08-20,"
+    assert text[1] == ("uk_sanctions_list,BEL9001,ivan-ivanovich-testovich,individual,Ivan Ivanovich Testovich,"
+                       "Ivan Testovich,,,UK-BELARUS,2020-12-31,listed,,2025-09-03,uk-fcdo-2026-04-sanctions-list-belarus")
+    # the same person on the US list: one subject_id across lists
+    assert ('us_ofac_sdn,101,ivan-ivanovich-testovich,individual,"TESTOVICH, Ivan Ivanovich",'
+            '"TESTOVICH, Ivan;TESTOVYCH, Ivan",,,BELARUS,,listed,,2026-08-20,ofac-2026-08-20-sdn-list') in text
+    assert ("us_ofac_sdn,former:SAMPLE-POTASH-OAO,sample-potash-oao,entity,SAMPLE POTASH OAO,,,,,,delisted,"
+            "2026-05-01,2026-08-20,"
             "ofac-2026-08-20-sdn-list;ofac-2026-03-22-sdn-names;test-2026-05-01-a;test-2026-05-01-b") in text
 
 
@@ -304,7 +306,7 @@ def test_announce_gives_delisted_row_without_date():
 def test_written_announce_row_has_empty_delisted_on(tmp_path: Path):
     sanctions = pd.DataFrame([_act("us-2026-04-01-announce", "2026-04-01", "announce", "Minsk Demo Factory", "t")])
     write_table(build_designations(SDN, None, NAMES, sanctions), tmp_path / "t.csv")
-    assert ("us_ofac_sdn,former:MINSK-DEMO-FACTORY,entity,MINSK DEMO FACTORY,,,,delisted,,2026-08-20,"
+    assert ("us_ofac_sdn,former:MINSK-DEMO-FACTORY,minsk-demo-factory,entity,MINSK DEMO FACTORY,,,,,,delisted,,2026-08-20,"
             "ofac-2026-08-20-sdn-list;ofac-2026-03-22-sdn-names;t") in (tmp_path / "t.csv").read_text().splitlines()
 
 
@@ -379,5 +381,72 @@ def test_determinism_with_multi_subject_targets(tmp_path: Path):
         outs.append((tmp_path / f"{i}.csv").read_bytes())
     assert outs[0] == outs[1] == outs[2]
     text = outs[0].decode()
-    assert "former:SAMPLE-POTASH-COMPANY,entity,SAMPLE POTASH COMPANY,JSC SAMPLE POTASH;SAMPLE POTASH OAO,,,delisted,2026-05-01," in text
-    assert "former:TESTKALI-OAO,entity,TESTKALI OAO,OAO TESTKALIY,,,delisted,,2026-08-20," in text
+    assert ("former:SAMPLE-POTASH-COMPANY,sample-potash-company,entity,SAMPLE POTASH COMPANY,"
+            "JSC SAMPLE POTASH;SAMPLE POTASH OAO,,,,,delisted,2026-05-01,") in text
+    assert "former:TESTKALI-OAO,testkali-oao,entity,TESTKALI OAO,OAO TESTKALIY,,,,,delisted,,2026-08-20," in text
+
+
+# --- EU list and the cross-list identity -----------------------------------------------------------
+
+EU = FIX / "eu-fsf-belarus-2022-09-13.csv"
+
+
+def test_eu_rows_read_names_functions_birth_years():
+    df = build_designations(eu_list=EU)
+    assert set(df["list"]) == {"eu_financial_sanctions"}
+    assert df["list_as_of"].eq(pd.Timestamp("2022-09-13")).all()
+    assert all(p == ["EU-BLR"] for p in df["programs"])
+    ivan = _row(df, "9001")
+    assert ivan["name"] == "Ivan Ivanavich TESTOVICH"
+    assert ivan["aliases"] == ["Иван Иванович ТЕСТОВИЧ", "Іван Іванавіч ТЭСТОВІЧ"]
+    assert ivan["function"] == ["Director of Example Plant"]  # duplicate after blank-normalising dropped
+    assert ivan["birth_year"] == 1960 and ivan["subject_type"] == "individual"
+    assert _row(df, "9002")["subject_type"] == "entity" and pd.isna(_row(df, "9002")["birth_year"])
+    assert _row(df, "9002")["aliases"] == ["ОАО «Пример Плант»", 'ОАО "Пример"']  # doubled quotes written once
+    assert _row(df, "9004")["function"] == ["Judge of the Demo Court"]  # the file's literal \n read as a blank
+    assert all(s == ["ec-2022-09-13-fsf-belarus"] for s in df["source_ids"])
+
+
+def test_eu_designated_on_is_the_listing_regulation_unless_it_only_restated_the_name():
+    df = build_designations(eu_list=EU)
+    assert _row(df, "9001")["designated_on"] == pd.Timestamp("2021-06-21")
+    # 2022-02-25 first-listed nobody (a renewal that restated the name): the remark's first listing day
+    assert _row(df, "9003")["designated_on"] == pd.Timestamp("2020-10-02")
+    # a remark disagreeing with a regulation that did list people is not used
+    assert _row(df, "9004")["designated_on"] == pd.Timestamp("2021-06-21")
+
+
+def test_eu_bad_birth_year_and_missing_column_name_file_row_column(tmp_path: Path):
+    bad = tmp_path / EU.name
+    bad.write_text(EU.read_text(encoding="utf-8").replace(",1975,", ",about 1975,"), encoding="utf-8")
+    with pytest.raises(DesignationInputError, match=r"eu-fsf-belarus-2022-09-13\.csv, row 5, column 'birth_year'"):
+        build_designations(eu_list=bad)
+    pd.read_csv(EU, dtype=str).drop(columns="remark").to_csv(bad, index=False)
+    with pytest.raises(DesignationInputError, match=r"missing column.*'remark'"):
+        build_designations(eu_list=bad)
+
+
+def test_subject_id_joins_the_same_subject_across_lists():
+    df = build_designations(SDN, FIX, eu_list=EU)
+    assert df["subject_id"].str.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*").all()
+    ids = df.set_index(df["list"] + ":" + df["list_entry_id"])["subject_id"]
+    # Testovich: UK (given names first), US (surname first), EU (Belarusian spelling, Cyrillic aliases)
+    assert ids["uk_sanctions_list:BEL9001"] == ids["us_ofac_sdn:101"] == ids["eu_financial_sanctions:9001"]
+    assert ids["uk_sanctions_list:BEL9001"] == "ivan-ivanovich-testovich"  # the UK row's name makes the slug
+    assert ids["eu_financial_sanctions:9002"] == ids["uk_sanctions_list:BEL9002"]  # legal forms ignored
+    assert ids["eu_financial_sanctions:9003"] == ids["us_ofac_sdn:106"]  # "Petr DEMO" = "DEMO, Petr"
+    assert ids["us_ofac_sdn:102"] != ids["uk_sanctions_list:BEL9002"]  # Example Works is not Example Plant
+    assert ids.is_unique is False and df.groupby("subject_id")["list"].agg(lambda x: x.is_unique).all()
+
+
+def test_eu_source_row_and_cli(tmp_path: Path, capsys):
+    src = designation_sources(eu_list=EU)
+    assert list(src["source_id"]) == ["ec-2022-09-13-fsf-belarus"]
+    assert src.loc[0, "url"] == "https://webgate.ec.europa.eu/fsd/fsf"
+    assert src.loc[0, "publisher"] == "European Commission" and src.loc[0, "published_on"] == "2022-09-13"
+    assert "2011/833/EU" in src.loc[0, "notes"] and "simonabisiani/EU-sanctions-tracker" in src.loc[0, "notes"]
+    out = tmp_path / "t.csv"
+    assert main(["--uk-dir", str(FIX), "--eu-list", str(EU), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "wrote 7 rows" in printed and "eu_financial_sanctions" in printed
+    assert "5 subjects: 2 on 2 lists, 0 on 3 lists" in printed

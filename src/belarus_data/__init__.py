@@ -23,6 +23,8 @@ from .load import (
     fact_source_of,
     fact_sources,
     id_redirects,
+    designated_subjects,
+    designation_exceptions,
     load,
     load_all,
     prisoner_counts,
@@ -44,11 +46,12 @@ from .validate import validate
 
 __all__ = [
     "DataValidationError", "Problem", "__version__", "as_of", "cite", "data_root",
-    "designations_in_force", "diff", "export", "fact_source_of", "fact_sources", "find_person",
-    "id_redirects", "known_counts", "known_release_figures", "known_releases", "latest_count",
-    "load", "load_all", "prisoner_counts", "prisoner_releases", "prisoners", "release_figures",
-    "release_totals", "released_prisoners", "releases", "resolve_id", "sanction_designations",
-    "sanctions", "schemas", "sources", "table_names", "validate",
+    "designated_subjects", "designation_exceptions", "designations_in_force", "diff", "export",
+    "fact_source_of", "fact_sources", "find_person", "id_redirects", "known_counts",
+    "known_release_figures", "known_releases", "latest_count", "load", "load_all",
+    "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "release_totals",
+    "released_prisoners", "releases", "resolve_id", "sanction_designations", "sanctions", "schemas",
+    "sources", "table_names", "validate",
 ]
 
 

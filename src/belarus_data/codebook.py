@@ -55,8 +55,10 @@ def render_codebook(root: str | Path | None = None) -> str:
         "",
     ]
     for name, schema in schemas(root).items():
-        lines += [f"## `{name}`", "", schema.description, "",
-                  f"File `datasets/{name}.csv`; primary key: `{', '.join(schema.primary_key)}`"
+        lines += [f"## `{name}`", "", schema.description, ""]
+        if schema.notes:
+            lines += [*(f"- {note}" for note in schema.notes), ""]
+        lines += [f"File `datasets/{name}.csv`; primary key: `{', '.join(schema.primary_key)}`"
                   + (f"; at least {schema.min_rows} rows (declared bound, `x-minRows`)." if schema.min_rows else "."), ""]
         if schema.key_facts:
             lines += ["Key facts (stated by the row's first source unless `fact_sources` names another): "

@@ -7,7 +7,11 @@ Inputs (as described in the README of the raw sources folder):
 * optionally an earlier names-only SDN snapshot (JSON array of upper-cased, punctuation-free
   names) with a sibling ``<stem>.metadata.json`` giving ``syncedAt``;
 * the UK Sanctions List, Belarus regime: a directory holding ``*-subjects-*.csv`` and
-  ``*-names-*.csv`` (a ``*-countries-*.csv`` may sit beside them; it is not used).
+  ``*-names-*.csv`` (a ``*-countries-*.csv`` may sit beside them; it is not used);
+* the EU Belarus-regime list (Financial Sanctions File joined with the travel-ban export): one
+  row per entry (``eu_logical_id``, ``subject_type``, ``name_as_listed``, ``names``,
+  ``function``, ``birth_year``, ``name_listed_on``, ``remark``, ...) with a sibling
+  ``<stem>.metadata.json`` giving ``as_of``.
 
 Conventions chosen here:
 
@@ -18,6 +22,20 @@ Conventions chosen here:
   "Belarus", prefixed to tell it apart from OFAC's ``BELARUS`` code). ``name`` is the first
   ``primary`` name in file order; every other name (primary variations, aliases, a second
   ``primary``) becomes an alias. ``list_as_of`` is the latest ``last_updated`` of the subjects.
+* EU rows: every entry of the file, ``programs`` = ``["EU-BLR"]`` (the EU programme code
+  ``BLR``, Regulation (EC) No 765/2006); ``list_entry_id`` = the EU logical id (stable across
+  list versions); ``name`` = ``name_as_listed``; ``aliases`` = the other spellings of ``names``
+  (Latin, Russian and Belarusian Cyrillic; quotes the file doubles around a name, ``""X""``, are
+  written once); ``function`` = the listed functions (the file's
+  literal ``\\n`` read as blanks, duplicates after whitespace normalisation dropped);
+  ``birth_year``; ``list_as_of`` = the metadata's ``as_of``.
+  ``designated_on`` = ``name_listed_on`` (the Official Journal publication day of the regulation
+  that listed the name), except when that day is no entry's first-listing day: such a regulation
+  (the annual renewals) only restated names already listed, and the entry's first EU listing day
+  given in ``remark`` ("Date of UN designation: yyyy-mm-dd", which for this regime carries the
+  first EU listing) is used instead. A remark day that disagrees with a listing regulation's day
+  is not used (the regulation's day is kept).
+* ``function`` and ``birth_year`` are empty for US and UK rows (their files do not give them).
 * Names and aliases are whitespace-normalised (stripped, runs of blanks collapsed); aliases are
   de-duplicated exactly, in list order, without the primary name.
 * ``status``: ``listed`` for every row read from the latest snapshots (US and UK), ``delisted``
@@ -76,12 +94,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from .identity import assign_subject_ids
+
 __all__ = [
     "COLUMNS",
     "DesignationInputError",
     "belarus_looking",
     "build_designations",
     "designation_sources",
+    "eu_source_id",
     "main",
     "names_gone",
     "ofac_names_source_id",
@@ -93,17 +114,19 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 COLUMNS = [
-    "list", "list_entry_id", "subject_type", "name", "aliases", "programs",
-    "designated_on", "status", "delisted_on", "list_as_of", "source_ids",
+    "list", "list_entry_id", "subject_id", "subject_type", "name", "aliases", "function", "birth_year",
+    "programs", "designated_on", "status", "delisted_on", "list_as_of", "source_ids",
 ]
-LIST_COLUMNS = ("aliases", "programs", "source_ids")
+LIST_COLUMNS = ("aliases", "function", "programs", "source_ids")
 DATE_COLUMNS = ("designated_on", "delisted_on", "list_as_of")
 SOURCE_COLUMNS = ["source_id", "url", "publisher", "title", "published_on", "language", "kind", "notes"]
 
-US_LIST, UK_LIST = "us_ofac_sdn", "uk_sanctions_list"
+US_LIST, UK_LIST, EU_LIST = "us_ofac_sdn", "uk_sanctions_list", "eu_financial_sanctions"
 US_PROGRAM = re.compile(r"^BELARUS")
 UK_PROGRAM = "UK-BELARUS"
-SUBJECT_TYPES = {"individual": "individual", "entity": "entity", "vessel": "vessel",
+EU_PROGRAM = "EU-BLR"
+EU_FIRST_LISTED = re.compile(r"Date of UN designation:\s*(\d{4}-\d{2}-\d{2})")
+SUBJECT_TYPES = {"individual": "individual", "person": "individual", "entity": "entity", "vessel": "vessel",
                  "ship": "vessel", "aircraft": "aircraft"}
 TARGET_KINDS = {"individuals": "individual", "entities": "entity", "aircraft": "aircraft"}
 LISTED, DELISTED = "listed", "delisted"
@@ -121,8 +144,11 @@ FORBIDDEN_START = ("=", "+", "-", "@")
 OFAC_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.CSV"
 OFAC_ALT_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ALT.CSV"
 UK_URL = "https://www.gov.uk/government/publications/the-uk-sanctions-list"
+EU_URL = "https://webgate.ec.europa.eu/fsd/fsf"
 OFAC_PUBLISHER = "U.S. Department of the Treasury, Office of Foreign Assets Control"
 UK_PUBLISHER = "Foreign, Commonwealth & Development Office"
+EU_PUBLISHER = "European Commission"
+EU_MIRROR = "simonabisiani/EU-sanctions-tracker"
 OFAC_MIRROR, OFAC_NAMES_MIRROR, UK_MIRROR = (
     "kindrat86/ofac-sdn-json", "ClearAg3nt/ofac-sdn-mirror", "covyr/uk-sanctions-list")
 
@@ -226,6 +252,11 @@ def ofac_sdn_source_id(published: date) -> str:
 def ofac_names_source_id(synced: date) -> str:
     """``sources.source_id`` of the names-only SDN snapshot synced on ``synced``."""
     return f"ofac-{synced:%Y-%m-%d}-sdn-names"
+
+
+def eu_source_id(as_of: date) -> str:
+    """``sources.source_id`` of the EU Belarus-regime list as of ``as_of``."""
+    return f"ec-{as_of:%Y-%m-%d}-fsf-belarus"
 
 
 def uk_source_id(label: str) -> str:
@@ -495,11 +526,69 @@ def _uk_rows(directory: Path) -> list[dict]:
     return rows
 
 
+# --- EU ------------------------------------------------------------------------------------------
+
+EU_REQUIRED = ("eu_logical_id", "subject_type", "name_as_listed", "names", "function", "birth_year",
+               "name_listed_on", "remark")
+
+
+def _eu_functions(cell: str) -> list[str]:
+    # the file writes line breaks inside a function as a literal backslash-n
+    return _dedupe(_clean(f.replace("\\n", " ")) for f in cell.split(";"))
+
+
+def _eu_name(cell: str) -> str:
+    # some Cyrillic names come with their quotes doubled (ОАО ""Минский ...""): quote them once
+    return _clean(re.sub(r'""\s*([^"]+?)\s*""', r'"\1"', cell))
+
+
+def _eu_rows(path: Path) -> list[dict]:
+    as_of = _snapshot_date(path, "as_of")
+    df = _read_csv(path, EU_REQUIRED)
+    if df["eu_logical_id"].duplicated().any():
+        dup = df.index[df["eu_logical_id"].duplicated()][0]
+        raise DesignationInputError(f"{_where(path, dup + 2, 'eu_logical_id')}: duplicate id")
+    listed_on = [_parse_date(v, "%Y-%m-%d", _where(path, int(i) + 2, "name_listed_on"))
+                 for i, v in df["name_listed_on"].items()]
+    first = []
+    for i, v in df["remark"].items():
+        found = EU_FIRST_LISTED.search(v)
+        first.append(_parse_date(found.group(1), "%Y-%m-%d", _where(path, int(i) + 2, "remark"))
+                     if found else pd.NaT)
+    first_days = {d for d in first if pd.notna(d)}
+    rows = []
+    for (i, r), listed, first_listed in zip(df.iterrows(), listed_on, first):
+        line, uid = int(i) + 2, r["eu_logical_id"].strip()
+        if not uid or not r["name_as_listed"].strip():
+            raise DesignationInputError(f"{_where(path, line, 'eu_logical_id')}: empty id or name")
+        name = _eu_name(r["name_as_listed"])
+        aliases = _dedupe((_eu_name(n) for n in r["names"].split(";")), exclude=name)
+        functions = _eu_functions(r["function"])
+        year = r["birth_year"].strip()
+        if year and not re.fullmatch(r"\d{4}", year):
+            raise DesignationInputError(f"{_where(path, line, 'birth_year')}: bad year {year!r}")
+        for col, values in (("eu_logical_id", [uid]), ("name_as_listed", [name]), ("names", aliases),
+                            ("function", functions)):
+            for v in values:
+                _check_cell(v, _where(path, line, col))
+        # a regulation that first-listed nobody (an annual renewal) only restated the name
+        designated = first_listed if listed not in first_days and pd.notna(first_listed) else listed
+        rows.append({"list": EU_LIST, "list_entry_id": uid,
+                     "subject_type": _subject_type(r["subject_type"], _where(path, line, "subject_type")),
+                     "name": name, "aliases": aliases, "function": functions,
+                     "birth_year": int(year) if year else pd.NA, "programs": [EU_PROGRAM],
+                     "designated_on": designated, "status": LISTED, "delisted_on": pd.NaT,
+                     "list_as_of": pd.Timestamp(as_of), "source_ids": [eu_source_id(as_of)]})
+    log.info("%s: %d entries read", path, len(rows))
+    return rows
+
+
 # --- public API ----------------------------------------------------------------------------------
 
-def build_designations(ofac_sdn: Path | None, uk_list_dir: Path | None,
+def build_designations(ofac_sdn: Path | None = None, uk_list_dir: Path | None = None,
                        ofac_earlier_names: Path | None = None,
-                       sanctions: pd.DataFrame | Mapping | None = None) -> pd.DataFrame:
+                       sanctions: pd.DataFrame | Mapping | None = None, *,
+                       eu_list: Path | None = None) -> pd.DataFrame:
     """Build the ``sanction_designations`` table.
 
     Parameters
@@ -514,12 +603,18 @@ def build_designations(ofac_sdn: Path | None, uk_list_dir: Path | None,
         Rows of the ``sanctions`` table (``action``, ``target``, ``date``, ``source_ids``; optional
         ``jurisdiction``, ``target_kind``, ``action_id``). Only US ``lift`` and ``announce``
         rows are used.
+    eu_list : Path or None
+        EU Belarus-regime list CSV (with ``<stem>.metadata.json`` giving ``as_of``); None skips
+        EU rows.
 
     Returns
     -------
     DataFrame
-        Columns `COLUMNS`; list columns hold Python lists, date columns are ``datetime64[ns]``;
-        sorted by ``list`` then ``list_entry_id`` (string order).
+        Columns `COLUMNS`; list columns hold Python lists, date columns are ``datetime64[ns]``,
+        ``birth_year`` is ``Int64``; sorted by ``list`` then ``list_entry_id`` (string order).
+        ``subject_id`` joins rows of different lists that are one subject
+        (:func:`belarus_data.identity.assign_subject_ids`); ``attrs["counts"]`` gives the rows per
+        input and ``attrs["unsure_matches"]`` the pairs left apart.
 
     Raises
     ------
@@ -546,23 +641,31 @@ def build_designations(ofac_sdn: Path | None, uk_list_dir: Path | None,
         uk = _uk_rows(Path(uk_list_dir))
         rows += uk
         counts["uk"] = len(uk)
-    df = pd.DataFrame(rows, columns=COLUMNS)
+    if eu_list is not None:
+        eu = _eu_rows(Path(eu_list))
+        rows += eu
+        counts["eu"] = len(eu)
+    df = pd.DataFrame([{"function": [], "birth_year": pd.NA, **r} for r in rows], columns=COLUMNS)
     for col in DATE_COLUMNS:
         df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
+    df["birth_year"] = df["birth_year"].astype("Int64")
     df = df.sort_values(["list", "list_entry_id"], kind="stable").reset_index(drop=True)
     if len(df) != sum(counts.values()) or df.duplicated(["list", "list_entry_id"]).any():
         raise AssertionError(f"row count or key check failed: {counts}, {len(df)} rows")
+    df["subject_id"], unsure = assign_subject_ids(df)
     df.attrs["counts"] = counts
+    df.attrs["unsure_matches"] = unsure
     return df
 
 
 def designation_sources(ofac_sdn: Path | None = None, uk_list_dir: Path | None = None,
-                        ofac_earlier_names: Path | None = None) -> pd.DataFrame:
+                        ofac_earlier_names: Path | None = None, *,
+                        eu_list: Path | None = None) -> pd.DataFrame:
     """``sources`` rows for the snapshots given (columns `SOURCE_COLUMNS`, one row per snapshot).
 
     Parameters
     ----------
-    ofac_sdn, uk_list_dir, ofac_earlier_names : Path or None
+    ofac_sdn, uk_list_dir, ofac_earlier_names, eu_list : Path or None
         The same inputs as `build_designations`; a None input yields no row.
 
     Returns
@@ -595,6 +698,18 @@ def designation_sources(ofac_sdn: Path | None = None, uk_list_dir: Path | None =
                      "notes": f"Belarus regime subjects and names, read as reshaped by the mirror "
                               f"{UK_MIRROR}; latest entry update {uk[0]['list_as_of']:%Y-%m-%d}. Contains "
                               "public sector information licensed under the Open Government Licence v3.0."})
+    if eu_list is not None:
+        eu_list = Path(eu_list)
+        d = _snapshot_date(eu_list, "as_of")
+        _eu_rows(eu_list)  # validates the file
+        rows.append({"source_id": eu_source_id(d), "url": EU_URL, "publisher": EU_PUBLISHER,
+                     "title": "Consolidated list of persons, groups and entities subject to EU financial "
+                              "sanctions; consolidated list of persons subject to EU travel restrictions",
+                     "published_on": d.isoformat(), "language": "en", "kind": "government",
+                     "notes": f"Belarus regime (programme BLR, Regulation (EC) No 765/2006) entries of the "
+                              f"two official exports of {d.isoformat()}, read as joined by the public tracker "
+                              f"{EU_MIRROR} (file {eu_list.name}); later EU listings are not in it. Reuse "
+                              "authorised with acknowledgement of the source (Commission Decision 2011/833/EU)."})
     return pd.DataFrame(rows, columns=SOURCE_COLUMNS)
 
 
@@ -614,6 +729,7 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
         out[col] = [";".join(map(str, items)) for items in out[col]]
     for col in DATE_COLUMNS:
         out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d").fillna("")
+    out["birth_year"] = [str(int(v)) if pd.notna(v) else "" for v in out["birth_year"]]
     out = out.fillna("").astype(str)
     for col in COLUMNS:
         for i, v in out[col].items():
@@ -630,11 +746,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--uk-dir", type=Path)
     p.add_argument("--ofac-earlier-names", type=Path)
     p.add_argument("--sanctions", type=Path, help="sanctions CSV (for delisted rows)")
+    p.add_argument("--eu-list", type=Path, help="EU Belarus-regime list CSV (with its .metadata.json)")
     p.add_argument("--out", type=Path, required=True)
     a = p.parse_args(argv)
     sanctions = pd.read_csv(a.sanctions, dtype=str, keep_default_na=False) if a.sanctions else None
     try:
-        df = build_designations(a.ofac_sdn, a.uk_dir, a.ofac_earlier_names, sanctions)
+        df = build_designations(a.ofac_sdn, a.uk_dir, a.ofac_earlier_names, sanctions, eu_list=a.eu_list)
         write_table(df, a.out)
     except DesignationInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -642,6 +759,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {len(df)} rows to {a.out}")
     for (lst, kind), n in df.groupby(["list", "subject_type"], dropna=False).size().items():
         print(f"  {lst:18} {kind!s:11} {n}")
+    per_subject = df.groupby("subject_id")["list"].nunique()
+    print(f"{per_subject.size} subjects: {int((per_subject == 2).sum())} on 2 lists, "
+          f"{int((per_subject == 3).sum())} on 3 lists; {len(df.attrs['unsure_matches'])} unsure matches left apart:")
+    for u in df.attrs["unsure_matches"]:
+        print(f"  {u['a']}  ~  {u['b']}  ({u['why']})")
     delisted = df[df["status"] == DELISTED]
     if len(delisted):
         print(f"{len(delisted)} delisted rows (review: each should be a Belarus subject):")

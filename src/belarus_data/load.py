@@ -154,6 +154,11 @@ def sanction_designations(**kw) -> pd.DataFrame:
     return load("sanction_designations", **kw)
 
 
+def designation_exceptions(**kw) -> pd.DataFrame:
+    """List days with no ``sanctions`` action expected, with the reason (``designation_exceptions.csv``)."""
+    return load("designation_exceptions", **kw)
+
+
 def prisoner_counts(**kw) -> pd.DataFrame:
     """Published counts of political prisoners at a date (``prisoner_counts.csv``)."""
     return load("prisoner_counts", **kw)
@@ -211,3 +216,50 @@ def released_prisoners(**kw) -> pd.DataFrame:
     result = joined[columns].sort_values(["release_date", "name"], kind="stable").reset_index(drop=True)
     result.attrs = {**links.attrs, "table": "released_prisoners"}
     return result
+
+
+# list -> jurisdiction, and the order in which designated_subjects() reports them
+LIST_JURISDICTION = {"us_ofac_sdn": "US", "uk_sanctions_list": "UK", "eu_financial_sanctions": "EU"}
+JURISDICTIONS = ("US", "UK", "EU")
+
+
+def designated_subjects(**kw) -> pd.DataFrame:
+    """One row per sanctioned subject (``subject_id``), whichever lists name it.
+
+    Columns: ``subject_id``, ``subject_type``, ``name`` (as the subject's first row spells it, in
+    the order UK, EU, US), ``jurisdictions`` (those whose list has the subject, listed or delisted,
+    sorted), ``listed_by`` and ``delisted_by`` (by status), ``first_designated_on`` (earliest
+    ``designated_on`` of any list; empty when no list dates it), ``designated_on_us``,
+    ``designated_on_uk``, ``designated_on_eu`` and ``delisted_on_us`` (``delisted_on_uk``,
+    ``delisted_on_eu``) per jurisdiction, and ``list_entries`` (``list:list_entry_id`` of every row).
+
+    Each jurisdiction's status is as of its list's ``list_as_of``: the EU rows are as of 2022-09-13,
+    so ``listed_by`` lacks later EU listings and shows EU delistings after that day as listed. US
+    rows have no designation dates (``designated_on_us`` is empty).
+    """
+    rows = sanction_designations(**kw)
+    rows["jurisdiction"] = rows["list"].astype("string").map(LIST_JURISDICTION)
+    order = {"uk_sanctions_list": 0, "eu_financial_sanctions": 1, "us_ofac_sdn": 2}
+    rows["_rank"] = rows["list"].astype("string").map(order)
+    rows = rows.sort_values(["subject_id", "_rank", "list_entry_id"], kind="stable")
+    out = []
+    for subject_id, group in rows.groupby("subject_id", sort=True, observed=True):
+        first = group.iloc[0]
+        record = {"subject_id": subject_id, "subject_type": first["subject_type"], "name": first["name"],
+                  "jurisdictions": sorted(set(group["jurisdiction"])),
+                  "listed_by": sorted(set(group.loc[group["status"] == "listed", "jurisdiction"])),
+                  "delisted_by": sorted(set(group.loc[group["status"] == "delisted", "jurisdiction"])),
+                  "first_designated_on": group["designated_on"].min()}
+        for j in JURISDICTIONS:
+            mine = group[group["jurisdiction"] == j]
+            record[f"designated_on_{j.lower()}"] = mine["designated_on"].min()
+            record[f"delisted_on_{j.lower()}"] = mine["delisted_on"].max()
+        record["list_entries"] = [f"{a}:{b}" for a, b in zip(group["list"], group["list_entry_id"])]
+        out.append(record)
+    result = pd.DataFrame(out)
+    for column in result.columns:
+        if column.startswith(("designated_on", "delisted_on", "first_")):
+            result[column] = pd.to_datetime(result[column]).astype("datetime64[ns]")
+    result["subject_type"] = result["subject_type"].astype(rows["subject_type"].dtype)
+    result.attrs = {**rows.attrs, "table": "designated_subjects"}
+    return result.reset_index(drop=True)

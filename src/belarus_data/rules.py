@@ -14,6 +14,7 @@ import pandas as pd
 from ._read import FIRST_DATA_ROW
 from .errors import Problem
 from .ids import REDIRECTS, stable_ids
+from .load import LIST_JURISDICTION  # each official list belongs to one jurisdiction of `sanctions`
 from .schema import TableSchema
 
 Tables = dict[str, pd.DataFrame]
@@ -230,6 +231,77 @@ def no_formulas(raw_tables: Tables) -> list[Problem]:
     return problems
 
 
+# A list dates a batch by its legal act or its publication, the press and our actions by the
+# decision or announcement: a week either side joins them without joining two distinct rounds.
+BATCH_WINDOW_DAYS = 7
+
+
+def designation_batches(designations: pd.DataFrame) -> pd.DataFrame:
+    """Days on which a list designates or delists subjects: one row per (jurisdiction, date, kind).
+
+    Columns ``jurisdiction``, ``date``, ``kind`` (``designated_on`` or ``delisted_on``), ``subjects``
+    (rows of that day) and ``first_index`` (the first such row of `designations`).
+    """
+    parts = []
+    for column in ("designated_on", "delisted_on"):
+        dated = designations[designations[column].notna()]
+        frame = pd.DataFrame({"jurisdiction": dated["list"].astype("string").map(LIST_JURISDICTION),
+                              "date": dated[column], "kind": column, "index": dated.index})
+        parts.append(frame)
+    rows = pd.concat(parts, ignore_index=True).dropna(subset=["jurisdiction"])
+    grouped = rows.groupby(["jurisdiction", "date", "kind"], observed=True, sort=True)["index"]
+    return grouped.agg(subjects="size", first_index="min").reset_index()
+
+
+def designation_batches_have_actions(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """Every day a list designates or delists subjects of a jurisdiction has a ``sanctions`` action of
+    that jurisdiction within BATCH_WINDOW_DAYS, or ``designation_exceptions`` declares that
+    (jurisdiction, date) with a reason. An exception that is not needed (no such batch, or an action
+    now covers it) is reported too, so the list of exceptions stays true."""
+    designations, actions = tables["sanction_designations"], tables["sanctions"]
+    exceptions = tables["designation_exceptions"]
+    window = pd.Timedelta(days=BATCH_WINDOW_DAYS)
+    by_jurisdiction = {j: frame["date"] for j, frame in actions.groupby(actions["jurisdiction"].astype("string"))}
+
+    def covered(jurisdiction: str, day: pd.Timestamp) -> bool:
+        dates = by_jurisdiction.get(jurisdiction)
+        return dates is not None and bool(((dates - day).abs() <= window).any())
+
+    declared: dict[tuple[str, pd.Timestamp], int] = {}
+    problems = []
+    for i, e in exceptions.iterrows():
+        if pd.isna(e["jurisdiction"]) or pd.isna(e["date"]):
+            continue  # a missing key cell: the schema check reports it
+        if pd.isna(e["reason"]) or not str(e["reason"]).strip():
+            problems.append(Problem(_label("designation_exceptions"), _row(i), "reason", "designation_batch_action",
+                                    "an exception needs a reason saying why no action is expected"))
+        else:
+            declared[(str(e["jurisdiction"]), e["date"])] = i
+    batches = designation_batches(designations)
+    used = set()
+    for b in batches.itertuples():
+        if covered(b.jurisdiction, b.date):
+            continue
+        key = (b.jurisdiction, b.date)
+        if key in declared:
+            used.add(key)
+            continue
+        verb = "designated" if b.kind == "designated_on" else "delisted"
+        problems.append(Problem(
+            _label("sanction_designations"), _row(b.first_index), b.kind, "designation_batch_action",
+            f"{b.subjects} {b.jurisdiction} subject(s) {verb} on {b.date:%Y-%m-%d}, but sanctions.csv has no "
+            f"{b.jurisdiction} action within {BATCH_WINDOW_DAYS} days; add the action, or declare "
+            f"({b.jurisdiction}, {b.date:%Y-%m-%d}) in designation_exceptions.csv with a reason"))
+    batch_days = set(zip(batches["jurisdiction"], batches["date"]))
+    for key, i in declared.items():
+        if key in used:
+            continue
+        why = ("an action now covers it" if key in batch_days else "no list designates or delists anyone that day")
+        problems.append(Problem(_label("designation_exceptions"), _row(i), "date", "designation_batch_action",
+                                f"exception ({key[0]}, {key[1]:%Y-%m-%d}) is not needed: {why}; remove it"))
+    return problems
+
+
 RULES: dict[str, tuple[Callable[[Tables, dict[str, TableSchema]], list[Problem]], tuple[str, ...]]] = {
     "foreign_key": (foreign_keys, ()),
     "uncited_source": (sources_cited, ("sources",)),
@@ -243,6 +315,8 @@ RULES: dict[str, tuple[Callable[[Tables, dict[str, TableSchema]], list[Problem]]
     "inferred_link": (inferred_links_explained, ("prisoner_releases",)),
     "overlap": (overlaps_consistent, ("releases",)),
     "stable_ids": (stable_ids, (REDIRECTS,)),
+    "designation_batch_action": (designation_batches_have_actions,
+                                 ("sanction_designations", "sanctions", "designation_exceptions")),
 }
 
 

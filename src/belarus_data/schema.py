@@ -106,6 +106,7 @@ class TableSchema:
     min_rows: int | None = None  # declared bound (x-minRows): fewer rows means data were lost
     # x-keyFacts: the columns a row's first source must state, unless fact_sources names another
     key_facts: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # x-notes: what a user can and cannot conclude (rendered in the codebook)
 
     @property
     def columns(self) -> list[str]:
@@ -153,6 +154,7 @@ def _read_schema(path: Path) -> TableSchema:
         path=path,
         min_rows=d.get("x-minRows"),
         key_facts=tuple(d.get("x-keyFacts", ())),
+        notes=tuple(d.get("x-notes", ())),
     )
 
 
