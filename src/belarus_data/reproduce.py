@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import os
-import shutil
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -133,7 +134,7 @@ def run_notebook(path: Path, target: Path, *, root: str | Path | None = None) ->
     env = {FIGURES_ENV: str(target / "figures"), ROOT_ENV: str(resolve_root(root))}
     try:
         with _environment(**env):
-            client.execute()
+            execute(client)
     except CellExecutionError as e:
         cell = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error"
                                                                for o in c.get("outputs", []))), "?")
@@ -145,6 +146,57 @@ def run_notebook(path: Path, target: Path, *, root: str | Path | None = None) ->
             raise NotebookFailed(f"{path.name}: declared figure {name} was not written as a PNG")
     nbformat.write(nb, target / path.name)
     return NotebookRun(path.stem, time.perf_counter() - t0, declared, notebook_title(nb, path.stem), nb)
+
+
+def execute(client: Any) -> None:
+    """Run ``client.execute()`` so that Ctrl-C stops the notebook cleanly.
+
+    nbclient, run in the main thread, answers SIGINT by killing the kernel under the running cell
+    and then fails with an unrelated AssertionError. So the notebook runs in a worker thread
+    (where nbclient installs no signal handler), and Ctrl-C in the main thread interrupts the
+    kernel as Jupyter's own interrupt button does: the cell stops, nbclient shuts the kernel
+    down, and the run ends with KeyboardInterrupt. A second Ctrl-C stops at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        client.execute()
+        return
+    outcome: dict[str, BaseException] = {}
+
+    def work() -> None:
+        try:
+            client.execute()
+        except BaseException as e:  # noqa: BLE001 - handed to the main thread below
+            outcome["error"] = e
+
+    interrupted = False
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        nonlocal interrupted
+        if interrupted:
+            raise KeyboardInterrupt
+        interrupted = True
+
+    worker = threading.Thread(target=work, name="belarus-data-notebook", daemon=True)
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+            if interrupted:
+                _interrupt_kernel(client)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt
+    if "error" in outcome:
+        raise outcome["error"]
+
+
+def _interrupt_kernel(client: Any) -> None:
+    """Send SIGINT to the notebook's kernel process, if it is running."""
+    process = getattr(getattr(client.km, "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGINT)
 
 
 def notebook_title(nb: Any, fallback: str) -> str:
