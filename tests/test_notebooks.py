@@ -306,3 +306,53 @@ def test_figures_keep_titles_and_labels_inside_and_label_no_bar_nan(path, tmp_pa
     checked: list[str] = []
     _run_in_process(path, tmp_path, checked)
     assert sorted(checked) == sorted(nbformat.read(path, as_version=4).metadata["belarus_data"]["figures"])
+
+
+# --- the report in a real browser (skipped where none is installed) ---------------------------
+
+def _browser() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_browser() is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_the_report_in_a_headless_browser_loads_offline_without_errors(report):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    pages = [report / "index.html", *_pages(report)]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_browser(), args=["--no-sandbox"])
+        try:
+            for path in pages:
+                page = browser.new_page()
+                errors: list[str] = []
+                outside: list[str] = []
+                failed: list[str] = []
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+                page.on("requestfailed", lambda r: failed.append(r.url))
+                page.goto(path.as_uri(), wait_until="load")
+                page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
+                broken = page.evaluate("() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))"
+                                       ".map(i => i.src.slice(0, 80))")
+                hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+                assert not errors and not outside and not failed and not broken, (path.name, errors, outside, failed, broken)
+                assert page.title(), path.name
+                for href in hrefs:  # local links resolve; links to the web are fine, they load nothing
+                    if href.startswith("file:"):
+                        assert Path(_file_path(href)).is_file(), (path.name, href)
+                    else:
+                        assert href.startswith(("http://", "https://", "mailto:")), (path.name, href)
+                page.close()
+        finally:
+            browser.close()
+
+
+def _file_path(uri: str) -> str:
+    from urllib.parse import unquote, urlparse
+
+    return unquote(urlparse(uri).path)

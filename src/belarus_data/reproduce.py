@@ -131,7 +131,8 @@ def run_notebook(path: Path, target: Path, *, root: str | Path | None = None) ->
     client = NotebookClient(nb, timeout=NOTEBOOK_TIMEOUT_S, kernel_name="python3",
                             extra_arguments=["--log-level=ERROR"],
                             resources={"metadata": {"path": str(target)}})
-    env = {FIGURES_ENV: str(target / "figures"), ROOT_ENV: str(resolve_root(root))}
+    env = {FIGURES_ENV: str(target / "figures"), ROOT_ENV: str(resolve_root(root)),
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # older ipykernels' debugger warns on every start
     try:
         with _environment(**env):
             execute(client)
