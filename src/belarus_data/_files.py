@@ -1,6 +1,7 @@
 """Where the data files are: inside the installed wheel, or in the repository when editable."""
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -11,11 +12,24 @@ SCHEMAS = "schemas"
 DESCRIPTOR = "datapackage.json"
 CITATION = "CITATION.cff"
 NOTEBOOKS = "notebooks"
+# A data root to use instead of the installed data wherever no root is passed. `belarus-data
+# reproduce --root DIR` sets it for the notebooks' kernel, so every notebook analyses DIR.
+ROOT_ENV = "BELARUS_DATA_ROOT"
+
+
+def default_root() -> Path:
+    """The folder holding datapackage.json, datasets/ and schemas/ when no root is given: the
+    folder named by the environment variable ``BELARUS_DATA_ROOT`` when it is set, else the data
+    installed with this package (see :func:`installed_root`)."""
+    chosen = os.environ.get(ROOT_ENV, "").strip()
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    return installed_root()
 
 
 @cache
-def default_root() -> Path:
-    """The folder holding datapackage.json, datasets/ and schemas/ for this installation.
+def installed_root() -> Path:
+    """The data of this installation.
 
     A wheel ships them in ``belarus_data/_data``; an editable install reads the repository,
     two levels above ``src/belarus_data``.
@@ -33,5 +47,5 @@ def default_root() -> Path:
 
 
 def resolve_root(root: str | Path | None) -> Path:
-    """``root`` as a Path, or the installation's own data when it is None."""
+    """``root`` as a Path, or :func:`default_root` when it is None."""
     return default_root() if root is None else Path(root)

@@ -13,7 +13,9 @@ import pandera.pandas as pa
 
 from .schema import Field, TableSchema
 
-_URI = r"^https?://\S+$"
+# http(s), a host that does not end with a dot (`example.org.` is the same host written as an
+# absolute DNS name, which URI validators and many clients refuse), then anything but spaces.
+_URI = r"^https?://[^\s/?#]+(?<!\.)(?:[/?#]\S*)?$"
 
 
 def table_to_pandera(schema: TableSchema) -> pa.DataFrameSchema:

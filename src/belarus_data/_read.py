@@ -159,7 +159,7 @@ def convert_column(s: pd.Series, f: Field) -> tuple[pd.Series, list[tuple[int, s
     if f.type == "string":
         return s.astype("string"), []
     if f.type == "integer":
-        ok = s.str.fullmatch(_INTEGER).fillna(False).astype(bool)
+        ok = s.str.fullmatch(_INTEGER, na=False).astype(bool)  # na=False: no pandas 2.2 FutureWarning
         bad = present & ~ok
         values = pd.to_numeric(s.where(ok)).astype("Int64")
         return values, _cells(s, bad, "type", lambda v: f"'{v}' is not an integer")
@@ -168,7 +168,7 @@ def convert_column(s: pd.Series, f: Field) -> tuple[pd.Series, list[tuple[int, s
         bad = present & values.isna()
         return values, _cells(s, bad, "type", lambda v: f"'{v}' is not a number")
     if f.type == "date":
-        ok = s.str.fullmatch(_DATE).fillna(False).astype(bool)
+        ok = s.str.fullmatch(_DATE, na=False).astype(bool)
         values = pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
         bad = present & values.isna()
         return values, _cells(s, bad, "type",

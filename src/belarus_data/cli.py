@@ -69,6 +69,9 @@ def _reproduce(args: argparse.Namespace) -> int:
     except NotebookFailed as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # the report is moved into place only when complete
+        print(f"interrupted: {args.out} was left as it was before this run", file=sys.stderr)
+        return 130
     return 0
 
 

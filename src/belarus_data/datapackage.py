@@ -17,6 +17,11 @@ from .schema import schemas
 
 DATA_LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
+# Data Package v2: the standard that defines the `list` field type our list columns use. The
+# descriptor, each resource and each Table Schema declare it, so no client reads them as v1.
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
+TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 CODE_LICENSE = {"name": "MIT", "title": "MIT License (the code of the belarus_data package)",
                 "path": "https://opensource.org/license/mit"}
 
@@ -32,9 +37,10 @@ def build_descriptor(root: str | Path | None = None) -> dict[str, Any]:
         path = f"{DATASETS}/{name}.csv"
         data = (base / path).read_bytes()
         resources.append({
+            "$schema": RESOURCE_PROFILE,
             "name": name,
+            "type": "table",
             "path": path,
-            "profile": "tabular-data-resource",
             "title": name.replace("_", " ").capitalize(),
             "description": schema.description,
             "format": "csv",
@@ -47,7 +53,7 @@ def build_descriptor(root: str | Path | None = None) -> dict[str, Any]:
             "licenses": [DATA_LICENSE],
         })
     descriptor = {
-        "profile": "tabular-data-package",
+        "$schema": PACKAGE_PROFILE,
         "name": project["name"],
         "title": meta["title"],
         "description": meta.get("abstract", project.get("description", "")),
