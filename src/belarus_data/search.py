@@ -4,7 +4,8 @@ Each stored spelling of a person (name, Belarusian and Russian Cyrillic, aliases
 spelling of a designated subject) is split into words and each word reduced to a spelling key
 (:mod:`belarus_data.spelling`). A query is reduced the same way; each of its words is compared
 with every distinct key (rapidfuzz, one vectorised call per word) and with the given-name
-equivalences of ``given_names.csv``. A spelling scores the mean over the query's words of each
+equivalences of ``given_names.csv`` (a word of one group never matches a word of another by resemblance:
+Aliaksandr is not Aliaksei). A spelling scores the mean over the query's words of each
 one's best match among the spelling's words (so word order and missing patronymics do not
 matter), slightly lowered when words of the spelling stay unmatched; a person scores their best
 spelling.
@@ -36,7 +37,8 @@ MAX_QUERY_CHARS = 300
 EXACT_ONLY_LENGTH = 3      # keys this short (Iury -> "ur") match only exactly
 WORD_CUTOFF = 60.0         # word similarities below this count as no match
 MATCHED_WORD = 80.0        # a spelling's word counts as matched from this similarity
-STRIPPED_ENDING_COST = 3.0  # a query word matched only without its Lithuanian ending
+STRIPPED_ENDING_COST = 3.0
+SHORTFALL_COST = 2.0       # see _sharpen  # a query word matched only without its Lithuanian ending
 COLUMNS = ["kind", "id", "name", "score", "matched", "why", "lists", "subject_type"]
 _PATRONYMIC = re.compile(r"(?:vich|vitj|vitch|wicz|vych|vna|una|vitsch)$")
 
@@ -155,6 +157,13 @@ class NameIndex:
                         self.optional[i, j] = True
                         break
         self.owner = np.array(self.spelling_owner, dtype=np.int64)
+        # How many people spell a word with each key: common given names and patronymics say
+        # little about who is meant, a rare surname says much (inverse document frequency).
+        holders: list[set[int]] = [set() for _ in self.vocab]
+        for owner, row in zip(self.spelling_owner, rows):
+            for k in row:
+                holders[k].add(owner)
+        self.key_people = {k: len(h) for k, h in zip(self.vocab, holders)}
         self.kind = np.array(self.people.kind)
         self.normalised = [_normalise(t) for t in self.spelling_text]
         return self
@@ -177,6 +186,8 @@ class NameIndex:
                 row = np.where(row > 0, row - cost, 0.0)
                 group = self.groups.get(key, -1)
                 if group >= 0:
+                    # Two different known given names (Aliaksandr, Aliaksei) are not spellings of one.
+                    row = np.where((self.vocab_group >= 0) & (self.vocab_group != group), 0.0, row)
                     same = self.vocab_group == group
                     by_name[i, :-1] |= same & (row < 100.0 - cost)
                     row = np.where(same, np.maximum(row, 100.0 - cost), row)
@@ -190,7 +201,13 @@ class NameIndex:
         sims, by_name = self._word_similarities(words)
         per_word = sims[:, self.tokens]                       # (query words, spellings, spelling words)
         best = per_word.max(axis=2)                            # each query word's best word of each spelling
-        query_score = best.mean(axis=0)
+        weights = self._weights(words)[:, None] * np.ones_like(best)
+        if len(words) >= 3:  # a patronymic the spelling lacks is not held against it
+            for i, word in enumerate(words[1:], start=1):
+                if _PATRONYMIC.search(word):
+                    weights[i] = np.where(best[i] >= MATCHED_WORD, weights[i], 0.0)
+                    break
+        query_score = (weights * _sharpen(best)).sum(axis=0) / np.maximum(weights.sum(axis=0), 1e-9)
         matched = (per_word >= MATCHED_WORD).any(axis=0)       # (spellings, spelling words)
         required = ~self.optional & (self.tokens < len(self.vocab))
         covered = (matched & required).sum(axis=1) / np.maximum(required.sum(axis=1), 1)
@@ -201,7 +218,9 @@ class NameIndex:
             score[list(exclude)] = 0.0
         keep = np.flatnonzero(score >= min_score)
         # Best spelling per person: sort by score, keep each owner's first.
-        order = keep[np.lexsort((keep, -score[keep]))]
+        wanted_text = _normalise(query)
+        verbatim = np.array([self.normalised[k] == wanted_text for k in keep], dtype=bool)
+        order = keep[np.lexsort((keep, ~verbatim, -score[keep]))]  # ties: the spelling typed, verbatim
         _, first = np.unique(self.owner[order], return_index=True)
         hits = order[np.sort(first)]
         hits = hits[np.lexsort((np.array([self.people.name[self.owner[h]] for h in hits], dtype=object).astype(str),
@@ -213,6 +232,11 @@ class NameIndex:
         found["score"] = found["score"].astype("float64").round(1)
         found.attrs = {"query": query}
         return found
+
+    def _weights(self, words: list[str]) -> np.ndarray:
+        """Each query word's weight: log(1 + people / (1 + people spelling a word with its key))."""
+        people = len(self.people.id)
+        return np.array([np.log1p(people / (1 + self.key_people.get(word_key(w), 0))) for w in words])
 
     def _row(self, spelling: int, score: float, query: str, words: list[str], sims, by_name, per_word) -> dict:
         owner = int(self.owner[spelling])
@@ -230,6 +254,8 @@ class NameIndex:
         field_name = self.spelling_field[spelling]
         if not field_name.endswith("name"):
             reasons.append("alias")
+        if _has_cyrillic(query) != _has_cyrillic(self.spelling_text[spelling]):
+            reasons.append("transliteration")
         positions = []
         for i, word in enumerate(words):
             j = int(per_word[i].argmax())
@@ -251,6 +277,16 @@ class NameIndex:
         return ";".join(dict.fromkeys(reasons)) or "exact"
 
 
+def _sharpen(similarity: np.ndarray) -> np.ndarray:
+    """Word similarity as credit: the spelling rules already make true variants equal, so each
+    point a word falls short of its match costs double (90 -> 80, 80 -> 60)."""
+    return np.clip(100.0 - SHORTFALL_COST * (100.0 - similarity), 0.0, 100.0)
+
+
+def _has_cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)
+
+
 def _normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
@@ -269,16 +305,23 @@ def _query_words(query: object) -> list[str]:
     return long_words or words
 
 
+def index_from_tables(prisoners: pd.DataFrame, designations: pd.DataFrame, judges: pd.DataFrame | None = None,
+                      *, entities: bool = False) -> NameIndex:
+    """A searchable index of these tables (the benchmark and tests build their own)."""
+    index = NameIndex()
+    index.add_people("prisoner", prisoners, "person_id")
+    if judges is not None:
+        index.add_people("judge", judges, "judge_id")
+    index.add_designations(designations, entities=entities)
+    return index.freeze()
+
+
 @cache
 def _index_for(root: Path | None, entities: bool) -> NameIndex:
     from .load import load, prisoners, sanction_designations, table_names
 
-    index = NameIndex()
-    index.add_people("prisoner", prisoners(root=root), "person_id")
-    if "judges" in table_names(root):
-        index.add_people("judge", load("judges", root=root), "judge_id")
-    index.add_designations(sanction_designations(root=root), entities=entities)
-    return index.freeze()
+    judges = load("judges", root=root) if "judges" in table_names(root) else None
+    return index_from_tables(prisoners(root=root), sanction_designations(root=root), judges, entities=entities)
 
 
 def find(query: str, *, kinds=KINDS, limit: int | None = 10, min_score: float = MIN_SCORE,
