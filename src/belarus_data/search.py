@@ -165,6 +165,7 @@ class NameIndex:
                 holders[k].add(owner)
         self.key_people = {k: len(h) for k, h in zip(self.vocab, holders)}
         self.kind = np.array(self.people.kind)
+        self.spelling_kind = self.kind[self.owner] if len(self.owner) else np.array([], dtype=str)
         self.normalised = [_normalise(t) for t in self.spelling_text]
         return self
 
@@ -199,7 +200,11 @@ class NameIndex:
         """People matching ``query``, best first (see :func:`find`). ``exclude``: spelling numbers to ignore."""
         words = _query_words(query)
         sims, by_name = self._word_similarities(words)
-        per_word = sims[:, self.tokens]                       # (query words, spellings, spelling words)
+        # Only spellings sharing some similar word can score; the rest stay at 0 (speed).
+        near = sims.max(axis=0) > 0
+        candidates = np.flatnonzero(near[self.tokens].any(axis=1))
+        tokens = self.tokens[candidates]
+        per_word = sims[:, tokens]                            # (query words, candidates, spelling words)
         best = per_word.max(axis=2)                            # each query word's best word of each spelling
         weights = self._weights(words)[:, None] * np.ones_like(best)
         if len(words) >= 3:  # a patronymic the spelling lacks is not held against it
@@ -208,11 +213,12 @@ class NameIndex:
                     weights[i] = np.where(best[i] >= MATCHED_WORD, weights[i], 0.0)
                     break
         query_score = (weights * _sharpen(best)).sum(axis=0) / np.maximum(weights.sum(axis=0), 1e-9)
-        matched = (per_word >= MATCHED_WORD).any(axis=0)       # (spellings, spelling words)
-        required = ~self.optional & (self.tokens < len(self.vocab))
+        matched = (per_word >= MATCHED_WORD).any(axis=0)       # (candidates, spelling words)
+        required = ~self.optional[candidates] & (tokens < len(self.vocab))
         covered = (matched & required).sum(axis=1) / np.maximum(required.sum(axis=1), 1)
-        score = query_score * (0.9 + 0.1 * covered)
-        wanted = np.isin(self.kind[self.owner], list(kinds))
+        score = np.zeros(len(self.tokens))
+        score[candidates] = query_score * (0.9 + 0.1 * covered)
+        wanted = np.isin(self.spelling_kind, list(kinds))
         score = np.where(wanted, score, 0.0)
         if exclude:
             score[list(exclude)] = 0.0
@@ -227,7 +233,7 @@ class NameIndex:
                                 -np.round(score[hits], 6)))] if len(hits) else hits
         if limit is not None:
             hits = hits[:max(int(limit), 0)]
-        rows = [self._row(h, float(score[h]), query, words, sims, by_name, per_word[:, h, :]) for h in hits]
+        rows = [self._row(h, float(score[h]), query, words, sims, by_name, sims[:, self.tokens[h]]) for h in hits]
         found = pd.DataFrame(rows, columns=COLUMNS)
         found["score"] = found["score"].astype("float64").round(1)
         found.attrs = {"query": query}
