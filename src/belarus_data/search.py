@@ -80,14 +80,14 @@ def _texts(value) -> list[str]:
 class NameIndex:
     """Every spelling of every person, reduced to word keys, ready to search."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, given_names: bool = True) -> None:
         self.people = _People()
         self._by_key: dict[tuple[str, str], int] = {}
         self.spelling_text: list[str] = []
         self.spelling_field: list[str] = []
         self.spelling_owner: list[int] = []
         self._spelling_words: list[list[str]] = []
-        self.groups = _given_name_groups()
+        self.groups = _given_name_groups() if given_names else {}
 
     # ---- building ----------------------------------------------------------------------------
     def _person(self, kind: str, pid: str, name: str, lists: str = "", subject_type: str = "") -> int:
@@ -312,9 +312,12 @@ def _query_words(query: object) -> list[str]:
 
 
 def index_from_tables(prisoners: pd.DataFrame, designations: pd.DataFrame, judges: pd.DataFrame | None = None,
-                      *, entities: bool = False) -> NameIndex:
-    """A searchable index of these tables (the benchmark and tests build their own)."""
-    index = NameIndex()
+                      *, entities: bool = False, given_names: bool = True) -> NameIndex:
+    """A searchable index of these tables (the benchmark and tests build their own).
+
+    ``given_names=False`` leaves out the given-name table (the benchmark measures the rules alone).
+    """
+    index = NameIndex(given_names=given_names)
     index.add_people("prisoner", prisoners, "person_id")
     if judges is not None:
         index.add_people("judge", judges, "judge_id")

@@ -14,7 +14,8 @@ undo one known correspondence:
   yakanye (unstressed o and e written a: Kalesnikava/Kolesnikova, Bialiatski/Beliatsky: all of
   a, e, o become a), tsekanye and dzekanye (ці/дзі where Russian has ти/ди: Tsikhanouski/
   Tikhanovsky, Dzmitry/Dmitry), ў where Russian has в (-ou/-au/-ov/-ow/-ev, Navumau/Naumov: v
-  before a consonant or at the end of a word becomes u);
+  before a consonant or at the end of a word becomes u) or л (Vouk/Volk: l between a vowel and
+  a consonant becomes u);
 - i/y/j/ii/ij/yi all one letter; the i that only marks softness before a vowel dropped
   (Maryia/Maria, Iury/Yuri/Juryj); doubled letters single (Natallia/Natalia); a final i after
   a consonant dropped (Vitaly/Vital, Dzmitry/Dmitrii); soft signs and apostrophes dropped;
@@ -52,6 +53,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p
     (r"i+(?=[aeouy])", ""),         # softness marks before a vowel: ia, ie, io, iu, ya, ja...
     (r"[eo]", "a"),                 # akanye, yakanye
     (r"v(?=[^aeiou]|$)", "u"),      # ў where Russian has в: -ou, -au, -ov, -ev, -ow
+    (r"(?<=a)l(?=[^aiul])", "u"),   # ў where Russian has л before a consonant (Vouk/Volk)
     (r"(.)\1+", r"\1"),             # doubled letters
     (r"(?<=[^aiu])i$", ""),         # Russian -ий/-ый, Belarusian -і or nothing (Vitaly/Vital)
 ))
