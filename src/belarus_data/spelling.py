@@ -47,9 +47,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p
     (r"w", "v"),
     (r"kh|g", "h"),                 # х and г: Belarusian h, Russian g or kh
     (r"ts|tz", "c"),                # ц
+    (r"[yj]", "i"),
     (r"dz(?=[^h]|$)", "d"),         # Belarusian дз where Russian has д (Dzmitry/Dmitry)
     (r"ci", "ti"),                  # Belarusian ці where Russian has ти
-    (r"[yj]", "i"),
     (r"i+(?=[aeouy])", ""),         # softness marks before a vowel: ia, ie, io, iu, ya, ja...
     (r"[eo]", "a"),                 # akanye, yakanye
     (r"v(?=[^aeiou]|$)", "u"),      # ў where Russian has в: -ou, -au, -ov, -ev, -ow
