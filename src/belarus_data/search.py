@@ -39,7 +39,7 @@ WORD_CUTOFF = 60.0         # word similarities below this count as no match
 MATCHED_WORD = 80.0        # a spelling's word counts as matched from this similarity
 STRIPPED_ENDING_COST = 3.0
 SHORTFALL_COST = 2.0       # see _sharpen
-GENDER_ENDING_FACTOR = 0.85  # resemblance kept when only one of two words ends in -a  # a query word matched only without its Lithuanian ending
+GENDER_ENDING_FACTOR = 0.85  # resemblance kept for -a against a consonant ending  # a query word matched only without its Lithuanian ending
 COLUMNS = ["kind", "id", "name", "score", "matched", "why", "lists", "subject_type"]
 _PATRONYMIC = re.compile(r"(?:vich|vitj|vitch|wicz|vych|vna|una|vitsch)$")
 
@@ -142,7 +142,8 @@ class NameIndex:
         for words in self._spelling_words:
             rows.append([vocab.setdefault(word_key(w), len(vocab)) for w in words])
         self.vocab = list(vocab)
-        self.vocab_feminine = np.array([k.endswith("a") for k in self.vocab], dtype=bool)
+        self.vocab_ending = np.array([k[-1:] for k in self.vocab])
+        self.vocab_consonant_end = np.array([k[-1:] not in "aeiou" for k in self.vocab], dtype=bool)
         self.vocab_group = np.array([self.groups.get(k, -1) for k in self.vocab], dtype=np.int64)
         width = max((len(r) for r in rows), default=1)
         pad = len(self.vocab)  # a column of zeros is appended to the similarities for padding
@@ -186,9 +187,11 @@ class NameIndex:
                 else:
                     row = process.cdist([key], self.vocab, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF,
                                         dtype=np.float32, workers=1)[0].astype(np.float64)
-                # A final -a that only one of two resembling words has is usually the other sex's
-                # form of the name (Aliaksandr/Aliaksandra, Kalesnikau/Kalesnikava): another person.
-                row = np.where((row < 100.0) & (self.vocab_feminine != key.endswith("a")), row * GENDER_ENDING_FACTOR, row)
+                # A final -a on one word where the other ends in a consonant is usually the other
+                # sex's form of the name (Aliaksandr/Aliaksandra, Valiantsin/Valiantsina): another person.
+                other_sex = (self.vocab_ending == "a") & (key[-1] not in "aeiou") \
+                    | (key[-1] == "a") & self.vocab_consonant_end
+                row = np.where((row < 100.0) & other_sex, row * GENDER_ENDING_FACTOR, row)
                 row = np.where(row > 0, row - cost, 0.0)
                 group = self.groups.get(key, -1)
                 if group >= 0:
