@@ -333,8 +333,22 @@ def index_from_tables(prisoners: pd.DataFrame, designations: pd.DataFrame, judge
     return index.freeze()
 
 
-@cache
 def _index_for(root: Path | None, entities: bool) -> NameIndex:
+    """The index of the data at ``root``, built once per process and per version of its files."""
+    from .load import table_path
+
+    signature = []
+    for table in ("prisoners", "judges", "sanction_designations"):
+        try:
+            stat = table_path(table, root).stat()
+            signature.append((table, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            signature.append((table, None, None))
+    return _build_index(root, entities, tuple(signature))
+
+
+@cache
+def _build_index(root: Path | None, entities: bool, signature: tuple) -> NameIndex:
     from .load import load, prisoners, sanction_designations, table_names
 
     judges = load("judges", root=root) if "judges" in table_names(root) else None
