@@ -31,12 +31,12 @@ from .load import (
     table_names,
 )
 from .names import find_person
-from .search import find
+from .search import QueryError, find
 from .schema import schemas
 from .validate import validate
 
 __all__ = [
-    "DataValidationError", "Problem", "__version__", "cite", "export", "find", "find_person", "load", "load_all",
+    "DataValidationError", "Problem", "QueryError", "__version__", "cite", "export", "find", "find_person", "load", "load_all",
     "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "released_prisoners", "releases",
     "sanction_designations", "sanctions", "schemas", "sources", "table_names", "validate",
 ]

@@ -71,7 +71,7 @@ def _given_name_groups() -> dict[str, int]:
 
 def _texts(value) -> list[str]:
     """The non-empty strings of a cell that holds a string, a list of strings or nothing."""
-    if isinstance(value, str):
+    if isinstance(value, str):  # also category values, which arrive as str
         return [value] if value.strip() else []
     if isinstance(value, (list, tuple, np.ndarray)):
         return [v for v in value if isinstance(v, str) and v.strip()]
@@ -127,7 +127,7 @@ class NameIndex:
         for pid, r in zip(identity, rows):
             lists.setdefault(pid, set()).add(str(r["list"]))
         for pid, r in zip(identity, rows):
-            subject_type = str(r.get("subject_type") or "")
+            subject_type = next(iter(_texts(r.get("subject_type"))), "")
             if subject_type != "individual" and not entities:
                 continue
             owner = self._person("designated", pid, str(r["name"]), ";".join(sorted(lists[pid])), subject_type)
@@ -221,7 +221,12 @@ class NameIndex:
                     weights[i] = np.where(best[i] >= MATCHED_WORD, weights[i], 0.0)
                     break
         query_score = (weights * _sharpen(best)).sum(axis=0) / np.maximum(weights.sum(axis=0), 1e-9)
-        matched = (per_word >= MATCHED_WORD).any(axis=0)       # (candidates, spelling words)
+        # A spelling's word is matched when it is some query word's best match (one each, so
+        # "Ivanou" does not also cover the "Ivan" of "Ivan Ivanou").
+        matched = np.zeros(tokens.shape, dtype=bool)          # (candidates, spelling words)
+        rows = np.arange(len(candidates))
+        for i, best_word in enumerate(per_word.argmax(axis=2)):
+            matched[rows, best_word] |= best[i] >= MATCHED_WORD
         required = ~self.optional[candidates] & (tokens < len(self.vocab))
         covered = (matched & required).sum(axis=1) / np.maximum(required.sum(axis=1), 1)
         score = np.zeros(len(self.tokens))

@@ -8,7 +8,8 @@ undo one known correspondence:
 
 - script: Cyrillic of either language to Latin with ``unidecode``; Czech/Lithuanian/Łacinka
   hacek letters first spelled out (š -> sh, č -> ch, ž -> zh), ł -> l;
-- digraphs of other languages: Polish sz, cz, rz, szcz; Scandinavian sj, tj, zj; German sch,
+- digraphs of other languages: Polish sz, cz, rz, szcz; Scandinavian sj (before a consonant;
+  elsewhere sj is s and a soft j, as in Bjaljackij), tj, zj; German sch,
   tsch; x -> ks, w -> v, ph -> f;
 - Belarusian against Russian: h/g/kh (Belarusian г is h, Russian г is g, х is kh), akanye and
   yakanye (unstressed o and e written a: Kalesnikava/Kolesnikova, Bialiatski/Beliatsky: all of
@@ -39,9 +40,9 @@ _SPELL_OUT = str.maketrans({
 # Ordered (pattern, replacement) rules, applied to a lower-case a-z word.
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
     (r"szcz|shch|sch|tsch", "sh"),  # щ (Polish, Russian-English, German) read as ш
-    (r"sz", "sh"),                  # Polish sz (not sj: Bjaljackij writes s+soft j)
+    (r"sz|sj(?=[^aeiouy])", "sh"),  # Polish sz; Scandinavian sj before a consonant (SJVED)
     (r"cz|tj|tch", "ch"),           # Polish cz, Scandinavian tj, French tch
-    (r"rz|zj", "zh"),               # Polish rz, Scandinavian zj
+    (r"rz|(?<!d)zj", "zh"),         # Polish rz, Scandinavian zj (not dzj: Dzjadok is soft dz)
     (r"ph", "f"),
     (r"x", "ks"),
     (r"w", "v"),
