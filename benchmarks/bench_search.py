@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         print("note: no subject_id column, so an EU-listed person's entries on other lists are other "
               "identities; EU queries are searched among prisoners, judges and EU entries only")
 
-    times, results = [], {}
+    times, timed_queries, results = [], [], {}
     failures: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for label, owners in groups.items():
         top1 = top5 = total = single = 0
@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                     total += 1
                     continue
                 times.append(time.perf_counter() - t)
+                timed_queries.append(query)
                 total += 1
                 ids = list(found.id)
                 target = index.people.id[owner]
@@ -204,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             except S.QueryError:
                 continue
             times.append(time.perf_counter() - t)
+            timed_queries.append(name)
             if len(found):
                 hits.append((name, found.name.iloc[0], found.score.iloc[0], found.why.iloc[0]))
         # A namesake matches with every word equal by rule (Vladimir Pavlov, Uladzimir Paulau): the
@@ -218,6 +220,19 @@ def main(argv: list[str] | None = None) -> int:
     ms = [t * 1000 for t in times]
     print(f"\ntime per query: median {statistics.median(ms):.1f} ms, mean {statistics.mean(ms):.1f} ms, "
           f"p95 {sorted(ms)[int(len(ms) * 0.95)]:.1f} ms, max {max(ms):.1f} ms over {len(ms)} queries (goal < 50 ms)")
+    # The machine is shared: a single slow run may be another job's. A query does the same work
+    # each time, so the best of three runs of the slowest queries tells the query's own cost.
+    slowest = sorted(zip(ms, timed_queries), reverse=True)[:50]
+    own = []
+    for _, query in slowest:
+        runs = []
+        for _ in range(3):
+            t = time.perf_counter()
+            index.search(query, limit=5)
+            runs.append((time.perf_counter() - t) * 1000)
+        own.append((min(runs), query))
+    worst = max(own)
+    print(f"the 50 slowest queries rerun, best of 3: max {worst[0]:.1f} ms ({worst[1][:60]!r})")
     for label, rows in failures.items():
         print(f"\nmisses, {label} ({len(rows)}): query -> wanted | got first")
         for q, want, got in rows[:args.show]:
