@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     times, timed_queries, results = [], [], {}
     failures: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for label, owners in groups.items():
-        top1 = top5 = total = single = 0
+        top1 = top5 = total = single = tied = 0
         for owner in owners:
             texts = spellings[owner]
             if len(texts) < 2:
@@ -172,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
                     failures[label].append((query, index.people.name[owner], got))
                 if target in ids[:5]:
                     top5 += 1
-        results[label] = (top1, top5, total, single)
+                if len(found) and target in set(found.id[found.score == found.score.iloc[0]]):
+                    tied += 1
+        results[label] = (top1, top5, total, single, tied)
 
     print(f"belarus-data {bd.__version__}: find() benchmark")
     print(f"index: {len(index.people.id)} people, {len(index.spelling_text)} spellings, "
@@ -181,16 +183,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"given-name table: {'left out (--no-given-names)' if args.no_given_names else 'used'}")
     print(f"withheld: {'the query spelling only' if args.against == 'others' else 'every spelling but the primary name'}")
     print(f"judges table: {'yes' if judges is not None else 'absent'}; subject_id column: {'yes' if has_subject else 'absent'}\n")
-    all1 = all5 = alln = 0
-    for label, (top1, top5, total, single) in results.items():
+    all1 = all5 = alln = allt = 0
+    for label, (top1, top5, total, single, tied) in results.items():
         if not total:
             print(f"{label}: no queries ({single} people with a single spelling)")
             continue
-        all1, all5, alln = all1 + top1, all5 + top5, alln + total
-        print(f"{label}: {total} queries, top-1 {100 * top1 / total:.1f}%, top-5 {100 * top5 / total:.1f}% "
-              f"({single} people with one spelling not queried)")
+        all1, all5, alln, allt = all1 + top1, all5 + top5, alln + total, allt + tied
+        print(f"{label}: {total} queries, top-1 {100 * top1 / total:.1f}%, top-5 {100 * top5 / total:.1f}%, "
+              f"first or tied first {100 * tied / total:.1f}% ({single} people with one spelling not queried)")
     if alln:
-        print(f"ALL: {alln} queries, top-1 {100 * all1 / alln:.1f}% (goal >= 95), top-5 {100 * all5 / alln:.1f}% (goal >= 99)")
+        print(f"ALL: {alln} queries, top-1 {100 * all1 / alln:.1f}% (goal >= 95), top-5 {100 * all5 / alln:.1f}% "
+              f"(goal >= 99), first or tied first {100 * allt / alln:.1f}%")
+        print("    (tied first: another record scores the same, e.g. a namesake or the same person recorded twice)")
 
     false_sets = {"crossover of given names and surnames": crossover_names(index)}
     if args.sdn_csv and args.sdn_csv.exists():

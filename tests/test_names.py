@@ -275,3 +275,16 @@ def test_every_given_name_group_is_backed_by_evidence_in_the_data():
             assert len(keys & group) >= 1, (row["spellings"], ref)
             checked += 1
     assert checked
+
+
+def test_a_judge_linked_to_a_designation_is_one_hit_that_names_the_lists():
+    # judges.designations holds `list/list_entry_id` of the same person's entries (when present).
+    judges = pd.DataFrame([{"judge_id": "judge-k", "name": "Uladzimir Kalach", "aliases": [],
+                            "designations": ["eu_financial_sanctions/125000"]}])
+    designations = pd.DataFrame([{"list": "eu_financial_sanctions", "list_entry_id": "125000",
+                                  "subject_type": "individual", "name": "Vladimir Viktorovich KALACH",
+                                  "aliases": ["Уладзімір Віктаравіч КАЛАЧ"]}])
+    index = _fixture_index(prisoners=_prisoners(("p", "Roman Gałuza")), judges=judges, designations=designations)
+    found = index.search("Уладзімір Віктаравіч Калач")
+    assert found[["kind", "id", "lists"]].values.tolist() == [["judge", "judge-k", "eu_financial_sanctions"]]
+    assert index.search("Kalach", kinds=["designated"]).id.tolist() == ["judge-k"]

@@ -117,23 +117,45 @@ class NameIndex:
                 for text in _texts(row.get(column)):
                     self._spelling(owner, text, column)
 
-    def add_designations(self, frame: pd.DataFrame, *, entities: bool = False) -> None:
-        """Index designated subjects: one identity per ``subject_id`` (or per list entry)."""
+    def add_designations(self, frame: pd.DataFrame, *, entities: bool = False,
+                         same_as: dict[str, int] | None = None) -> None:
+        """Index designated subjects: one identity per ``subject_id`` (or per list entry).
+
+        ``same_as`` maps ``list/list_entry_id`` to a person already indexed (a judge whose
+        ``designations`` name the entry): that subject's spellings and lists go to that person,
+        so a designated judge is one hit, a judge designated by these lists.
+        """
         rows = frame.to_dict("records")
         has_subject = "subject_id" in frame.columns
         identity = [str(r["subject_id"]) if has_subject and _texts(r.get("subject_id"))
                     else f"{r['list']}:{r['list_entry_id']}" for r in rows]
         lists: dict[str, set[str]] = {}
+        linked: dict[str, int] = {}
         for pid, r in zip(identity, rows):
             lists.setdefault(pid, set()).add(str(r["list"]))
+            ref = f"{r['list']}/{r['list_entry_id']}"
+            if same_as and ref in same_as:
+                linked[pid] = same_as[ref]
         for pid, r in zip(identity, rows):
             subject_type = next(iter(_texts(r.get("subject_type"))), "")
-            if subject_type != "individual" and not entities:
+            if pid in linked:
+                owner = linked[pid]
+                known = set(filter(None, self.people.lists[owner].split(";")))
+                self.people.lists[owner] = ";".join(sorted(known | lists[pid]))
+            elif subject_type != "individual" and not entities:
                 continue
-            owner = self._person("designated", pid, str(r["name"]), ";".join(sorted(lists[pid])), subject_type)
+            else:
+                owner = self._person("designated", pid, str(r["name"]), ";".join(sorted(lists[pid])), subject_type)
             self._spelling(owner, str(r["name"]), f"{r['list']}:name")
             for text in _texts(r.get("aliases")):
                 self._spelling(owner, text, f"{r['list']}:alias")
+
+    def designation_links(self, judges: pd.DataFrame) -> dict[str, int]:
+        """``list/list_entry_id`` -> the indexed judge whose ``designations`` column names it."""
+        if "designations" not in judges.columns:
+            return {}
+        return {ref: self._by_key[("judge", str(judge_id))]
+                for judge_id, refs in zip(judges["judge_id"], judges["designations"]) for ref in _texts(refs)}
 
     def freeze(self) -> "NameIndex":
         """Build the arrays searched: distinct word keys and each spelling's words as key numbers."""
@@ -169,6 +191,8 @@ class NameIndex:
         self.key_people = {k: len(h) for k, h in zip(self.vocab, holders)}
         self.kind = np.array(self.people.kind)
         self.spelling_kind = self.kind[self.owner] if len(self.owner) else np.array([], dtype=str)
+        listed = np.array([bool(lists) for lists in self.people.lists], dtype=bool)
+        self.spelling_listed = listed[self.owner] if len(self.owner) else np.array([], dtype=bool)
         self.normalised = [_normalise(t) for t in self.spelling_text]
         return self
 
@@ -216,9 +240,10 @@ class NameIndex:
         best = per_word.max(axis=2)                            # each query word's best word of each spelling
         weights = self._weights(words)[:, None] * np.ones_like(best)
         if len(words) >= 3:  # a patronymic the spelling lacks is not held against it
+            lacks_patronymic = ~self.optional[candidates].any(axis=1)  # another patronymic is
             for i, word in enumerate(words[1:], start=1):
                 if _PATRONYMIC.search(word):
-                    weights[i] = np.where(best[i] >= MATCHED_WORD, weights[i], 0.0)
+                    weights[i] = np.where((best[i] < MATCHED_WORD) & lacks_patronymic, 0.0, weights[i])
                     break
         query_score = (weights * _sharpen(best)).sum(axis=0) / np.maximum(weights.sum(axis=0), 1e-9)
         # A spelling's word is matched when it is some query word's best match (one each, so
@@ -232,6 +257,8 @@ class NameIndex:
         score = np.zeros(len(self.tokens))
         score[candidates] = query_score * (0.9 + 0.1 * covered)
         wanted = np.isin(self.spelling_kind, list(kinds))
+        if "designated" in kinds:  # a judge on a sanctions list is also a designated person
+            wanted |= self.spelling_listed
         score = np.where(wanted, score, 0.0)
         if exclude:
             score[list(exclude)] = 0.0
@@ -332,9 +359,11 @@ def index_from_tables(prisoners: pd.DataFrame, designations: pd.DataFrame, judge
     """
     index = NameIndex(given_names=given_names)
     index.add_people("prisoner", prisoners, "person_id")
+    same_as = {}
     if judges is not None:
         index.add_people("judge", judges, "judge_id")
-    index.add_designations(designations, entities=entities)
+        same_as = index.designation_links(judges)
+    index.add_designations(designations, entities=entities, same_as=same_as)
     return index.freeze()
 
 
