@@ -288,3 +288,18 @@ def test_a_judge_linked_to_a_designation_is_one_hit_that_names_the_lists():
     found = index.search("Уладзімір Віктаравіч Калач")
     assert found[["kind", "id", "lists"]].values.tolist() == [["judge", "judge-k", "eu_financial_sanctions"]]
     assert index.search("Kalach", kinds=["designated"]).id.tolist() == ["judge-k"]
+
+
+def test_a_second_surname_in_brackets_may_be_left_out():
+    # "Katsiaryna Andreyeva (Bakhvalava)": how Viasna's roster writes a journalist's two surnames.
+    people = _prisoners(("k", "Katsiaryna Andreyeva (Bakhvalava)"), ("x", "Katsiaryna Andreyeva-Smirnova"))
+    index = _fixture_index(prisoners=people)
+    assert index.search("Katsiaryna Bakhvalava").id.iloc[0] == "k"
+    assert index.search("Ekaterina Andreeva (Bakhvalova)").id.iloc[0] == "k"
+
+
+@given(st.text(max_size=200))
+def test_spelling_keys_exist_for_any_text(text):
+    words = latin_words(text)
+    assert all(w.isascii() and w.isalpha() and w.islower() for w in words)
+    assert all(isinstance(word_key(w), str) for w in words)

@@ -41,6 +41,7 @@ STRIPPED_ENDING_COST = 3.0
 SHORTFALL_COST = 2.0       # see _sharpen
 GENDER_ENDING_FACTOR = 0.85  # resemblance kept for -a against a consonant ending  # a query word matched only without its Lithuanian ending
 COLUMNS = ["kind", "id", "name", "score", "matched", "why", "lists", "subject_type"]
+_BRACKETS = re.compile(r"[(\[]([^)\]]*)[)\]]")
 _PATRONYMIC = re.compile(r"(?:vich|vitj|vitch|wicz|vych|vna|una|vitsch)$")
 
 
@@ -88,6 +89,7 @@ class NameIndex:
         self.spelling_field: list[str] = []
         self.spelling_owner: list[int] = []
         self._spelling_words: list[list[str]] = []
+        self._bracketed: list[set[int]] = []
         self.groups = _given_name_groups() if given_names else {}
 
     # ---- building ----------------------------------------------------------------------------
@@ -101,12 +103,13 @@ class NameIndex:
         return self._by_key[key]
 
     def _spelling(self, owner: int, text: str, field_name: str) -> None:
-        words = latin_words(text)
+        words, bracketed = _words_and_bracketed(text)
         if words:
             self.spelling_text.append(text)
             self.spelling_field.append(field_name)
             self.spelling_owner.append(owner)
             self._spelling_words.append(words)
+            self._bracketed.append(bracketed)
 
     def add_people(self, kind: str, frame: pd.DataFrame, id_column: str) -> None:
         """Index a table of people with ``name``, optional ``name_be``/``name_ru`` and ``aliases``."""
@@ -173,9 +176,11 @@ class NameIndex:
         for i, r in enumerate(rows):
             self.tokens[i, :len(r)] = r
         self.n_words = np.array([len(r) for r in rows], dtype=np.float64)
-        # Patronymics of three-word spellings need not be matched (the middle or last word).
+        # Patronymics of three-word spellings and bracketed words need not be matched.
         self.optional = np.zeros_like(self.tokens, dtype=bool)
         for i, words in enumerate(self._spelling_words):
+            for j in self._bracketed[i]:  # "Andreyeva (Bakhvalava)": either surname will do
+                self.optional[i, j] = True
             if len(words) >= 3:
                 for j, w in enumerate(words):
                     if _PATRONYMIC.search(w) and 0 < j:
@@ -230,7 +235,7 @@ class NameIndex:
     def search(self, query: str, *, kinds=KINDS, limit: int | None = 10, min_score: float = MIN_SCORE,
                exclude: set[int] | frozenset[int] = frozenset()) -> pd.DataFrame:
         """People matching ``query``, best first (see :func:`find`). ``exclude``: spelling numbers to ignore."""
-        words = _query_words(query)
+        words, bracketed = _query_words(query)
         sims, by_name = self._word_similarities(words)
         # Only spellings sharing some similar word can score; the rest stay at 0 (speed).
         near = sims.max(axis=0) > 0
@@ -245,6 +250,8 @@ class NameIndex:
                 if _PATRONYMIC.search(word):
                     weights[i] = np.where((best[i] < MATCHED_WORD) & lacks_patronymic, 0.0, weights[i])
                     break
+        for i in np.flatnonzero(bracketed):  # a bracketed word (another surname) may be missing
+            weights[i] = np.where(best[i] < MATCHED_WORD, 0.0, weights[i])
         query_score = (weights * _sharpen(best)).sum(axis=0) / np.maximum(weights.sum(axis=0), 1e-9)
         # A spelling's word is matched when it is some query word's best match (one each, so
         # "Ivanou" does not also cover the "Ivan" of "Ivan Ivanou").
@@ -317,10 +324,10 @@ class NameIndex:
                     reasons.append("fuzzy")
         if positions != sorted(positions):
             reasons.append("order")
-        required = [j for j in range(len(spelled)) if not self.optional[spelling, j]]
-        if any(j not in positions for j in required):
-            reasons.append("partial")
-        return ";".join(dict.fromkeys(reasons)) or "exact"
+        if any(j not in positions for j in range(len(spelled))):
+            reasons.append("partial")  # words of the spelling left out: surname only, no patronymic
+        # Nothing else differs: the same words, written with other diacritics or punctuation.
+        return ";".join(dict.fromkeys(reasons)) or "transliteration"
 
 
 def _sharpen(similarity: np.ndarray) -> np.ndarray:
@@ -337,18 +344,32 @@ def _normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-def _query_words(query: object) -> list[str]:
-    """The usable words of a query, or QueryError saying why there are none."""
+def _words_and_bracketed(text: str) -> tuple[list[str], set[int]]:
+    """The Latin words of ``text`` and which of them stand in brackets ("Andreyeva (Bakhvalava)")."""
+    words: list[str] = []
+    inside: set[int] = set()
+    start = 0
+    for m in _BRACKETS.finditer(text):
+        words += latin_words(text[start:m.start()])
+        inner = latin_words(m.group(1))
+        inside.update(range(len(words), len(words) + len(inner)))
+        words += inner
+        start = m.end()
+    return words + latin_words(text[start:]), inside
+
+
+def _query_words(query: object) -> tuple[list[str], list[bool]]:
+    """The usable words of a query and whether each was in brackets, or QueryError saying why none."""
     if not isinstance(query, str):
         raise QueryError(f"a query is text, not {type(query).__name__}")
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"query too long ({len(query)} characters; at most {MAX_QUERY_CHARS}): give a name")
-    words = latin_words(query)
+    words, inside = _words_and_bracketed(query)
     if sum(len(w) for w in words) < MIN_QUERY_LETTERS:
         raise QueryError(f"query too short: '{clean(query)[:40]}' has fewer than {MIN_QUERY_LETTERS} letters "
                          "(after transliteration); give at least a surname")
-    long_words = [w for w in words if len(w) > 1]  # initials carry too little to rank by
-    return long_words or words
+    kept = [i for i, w in enumerate(words) if len(w) > 1] or list(range(len(words)))  # initials rank nothing
+    return [words[i] for i in kept], [i in inside for i in kept]
 
 
 def index_from_tables(prisoners: pd.DataFrame, designations: pd.DataFrame, judges: pd.DataFrame | None = None,
