@@ -199,6 +199,7 @@ class NameIndex:
         listed = np.array([bool(lists) for lists in self.people.lists], dtype=bool)
         self.spelling_listed = listed[self.owner] if len(self.owner) else np.array([], dtype=bool)
         self.normalised = [_normalise(t) for t in self.spelling_text]
+        self.cyrillic = np.array([_has_cyrillic(t) for t in self.spelling_text], dtype=bool)
         return self
 
     # ---- searching ---------------------------------------------------------------------------
@@ -273,11 +274,15 @@ class NameIndex:
         # Best spelling per person: sort by score, keep each owner's first.
         wanted_text = _normalise(query)
         verbatim = np.array([self.normalised[k] == wanted_text for k in keep], dtype=bool)
-        order = keep[np.lexsort((keep, ~verbatim, -score[keep]))]  # ties: the spelling typed, verbatim
+        same_script = self.cyrillic[keep] == _has_cyrillic(query)
+        # Ties go to the spelling typed verbatim, then to one in the query's script.
+        order = keep[np.lexsort((keep, ~same_script, ~verbatim, -np.round(score[keep], 6)))]
         _, first = np.unique(self.owner[order], return_index=True)
         hits = order[np.sort(first)]
-        hits = hits[np.lexsort((np.array([self.people.name[self.owner[h]] for h in hits], dtype=object).astype(str),
-                                -np.round(score[hits], 6)))] if len(hits) else hits
+        if len(hits):
+            typed = np.array([self.normalised[h] == wanted_text for h in hits], dtype=bool)
+            names = np.array([self.people.name[self.owner[h]] for h in hits], dtype=object).astype(str)
+            hits = hits[np.lexsort((names, ~typed, -np.round(score[hits], 6)))]
         if limit is not None:
             hits = hits[:max(int(limit), 0)]
         rows = [self._row(h, float(score[h]), query, words, sims, by_name, sims[:, self.tokens[h]]) for h in hits]
