@@ -40,14 +40,15 @@ from .load import (
 )
 from .ids import resolve as resolve_id
 from .names import find_person
+from .search import QueryError, find
 from .schema import schemas
 from .totals import release_totals
 from .validate import validate
 
 __all__ = [
-    "DataValidationError", "Problem", "__version__", "as_of", "cite", "data_root",
+    "DataValidationError", "Problem", "QueryError", "__version__", "as_of", "cite", "data_root",
     "designated_subjects", "designation_exceptions", "designations_in_force", "diff", "export",
-    "fact_source_of", "fact_sources", "find_person", "id_redirects", "known_counts",
+    "fact_source_of", "fact_sources", "find", "find_person", "id_redirects", "known_counts",
     "known_release_figures", "known_releases", "latest_count", "load", "load_all",
     "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "release_totals",
     "released_prisoners", "releases", "resolve_id", "sanction_designations", "sanctions", "schemas",

@@ -34,15 +34,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _find(args: argparse.Namespace) -> int:
-    from .names import find_person
+    from .search import find
+    from .spelling import clean
 
-    found = find_person(" ".join(args.name), root=args.root)
+    query = " ".join(args.name)
+    found = find(query, kinds=args.kind or ("prisoner", "judge", "designated"), limit=args.limit,
+                 min_score=args.min_score, entities=args.entities, root=args.root)
     if found.empty:
-        print(f"nobody matches '{' '.join(args.name)}'")
+        print(f"nobody matches '{clean(query)[:200]}'")
         return 0
     for r in found.itertuples():
-        aliases = ", ".join(r.aliases)
-        print(f"{r.match_score:5.1f}  {r.person_id:<28} {r.name}" + (f"  (also: {aliases})" if aliases else ""))
+        by = f"  [{r.lists.replace(';', ', ')}]" if r.lists else ""
+        also = f"  (matched: {clean(r.matched)})" if r.matched != r.name else ""
+        print(f"{r.score:5.1f}  {r.kind:<10} {clean(r.id):<28} {clean(r.name)}{by}  why: {r.why}{also}")
     return 0
 
 
@@ -162,7 +166,13 @@ def parser() -> argparse.ArgumentParser:
 
     command("info", _info, "list the tables with their rows, the version, licences and citation")
     command("validate", _validate, "check the data against its schemas and rules")
-    command("find", _find, "find people by any spelling of their name").add_argument("name", nargs="+")
+    f = command("find", _find, "find prisoners, judges and designated people by any spelling of their name")
+    f.add_argument("name", nargs="+", help="a name in any spelling, order or script")
+    f.add_argument("--kind", action="append", choices=("prisoner", "judge", "designated"),
+                   help="only these kinds of people (repeatable; default all)")
+    f.add_argument("--limit", type=int, default=10, help="at most this many hits (default 10)")
+    f.add_argument("--min-score", type=float, default=80.0, help="leave out hits scoring below this (default 80)")
+    f.add_argument("--entities", action="store_true", help="also search designated companies and organisations")
     command("cite", _cite, "print the citation").add_argument("--format", choices=CITE_FORMATS, default="text")
     e = command("export", _export, "write the tables as Parquet, SQLite or a zipped data package")
     e.add_argument("--format", choices=EXPORT_FORMATS, required=True)

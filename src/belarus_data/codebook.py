@@ -72,7 +72,29 @@ def render_codebook(root: str | Path | None = None) -> str:
         lines += [f"| `{f.name}` | {_type(f)} | {'yes' if f.required else ''} | {_constraints(f)} | "
                   f"{_escape(f.description)} |" for f in schema.fields]
         lines.append("")
+    lines += _GIVEN_NAMES
     return "\n".join(lines)
+
+
+# Package data that is not a table of the data package: described here so that it has one home.
+_GIVEN_NAMES = [
+    "## Package data: `src/belarus_data/given_names.csv`",
+    "",
+    "Given-name equivalences used by `find` (not a dataset table; shipped inside the Python package).",
+    "One row per given name; a row's forms are spellings of the same name printed side by side for one",
+    "person by an official list or in this dataset. Forms the spelling rules already make equal are listed",
+    "too, so the row documents the name. Two forms of one row match each other fully; forms of two",
+    "different rows never match by resemblance (Aliaksandr is not Aliaksei).",
+    "",
+    "| column | description |",
+    "|---|---|",
+    "| `spellings` | `;`-separated forms, Latin and Cyrillic (Belarusian-, Russian-, Polish-, Ukrainian-based) |",
+    "| `evidence` | `;`-separated places where two or more forms are printed for one person: `prisoners:<person_id>`"
+    " or `<list>:<list_entry_id>` (rows of this dataset, which cite their sources), `eu:<EU reference number>`"
+    " (EU Financial Sanctions File, Belarus regime, as of 2022-09-13), or a URL |",
+    "| `notes` | which form is which language's, where that matters |",
+    "",
+]
 
 
 def _type(f: Field) -> str:

@@ -5,6 +5,10 @@ the usual Belarusian-, Russian- and Polish-based romanisations meet (w/v, kh/h, 
 then compared word by word with ``rapidfuzz``: each word of the query scores its best match
 among the words of a name, so "Kolesnikova" finds "Maryia Kalesnikava" but "Ales" does not
 match inside "Kalesnikava".
+
+This is the older, prisoners-only search, kept for its callers. :func:`belarus_data.find`
+(``search.py``) searches prisoners, judges and designated people, by spelling rules
+(``spelling.py``) and a given-name table, and says why each hit matched.
 """
 from __future__ import annotations
 
