@@ -30,7 +30,8 @@ def test_designations_in_force_were_designated_by_then_and_not_yet_delisted(day)
 
 def test_a_subject_is_in_force_the_day_before_its_delisting_and_not_on_it(edit):
     def delist(rows):
-        row = next(r for r in rows if r["designated_on"] and r["status"] == "listed")
+        # a row of a list whose snapshot is later than the day asked about below
+        row = next(r for r in rows if r["designated_on"] and r["status"] == "listed" and r["list_as_of"] > "2025-01-01")
         row["status"], row["delisted_on"] = "delisted", "2025-06-01"
     root = edit("sanction_designations", delist)
     entry = next(r for r in read_rows(root, "sanction_designations") if r["delisted_on"] == "2025-06-01")
@@ -43,7 +44,8 @@ def test_a_subject_is_in_force_the_day_before_its_delisting_and_not_on_it(edit):
 
 def test_a_subject_delisted_on_an_unknown_day_is_uncertain_before_the_snapshot_that_lost_it(edit):
     def delist(rows):
-        row = next(r for r in rows if r["designated_on"] and r["status"] == "listed")
+        # a row of a list whose snapshot is later than the day asked about below
+        row = next(r for r in rows if r["designated_on"] and r["status"] == "listed" and r["list_as_of"] > "2025-01-01")
         row["status"] = "delisted"
     root = edit("sanction_designations", delist)
     entry = next(r for r in read_rows(root, "sanction_designations") if r["status"] == "delisted"
