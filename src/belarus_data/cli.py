@@ -86,6 +86,14 @@ def _build_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(args.root)
+    print(f"wrote {len(result.written)} files; {result.merges} curated people merged with a roster record")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     from .cite import FORMATS as CITE_FORMATS
     from .export import FORMATS as EXPORT_FORMATS
@@ -112,6 +120,8 @@ def parser() -> argparse.ArgumentParser:
         .add_argument("--out", type=Path, default=Path("report"))
     command("build-datapackage", _build_datapackage, "regenerate datapackage.json (for contributors)")
     command("build-codebook", _build_codebook, "regenerate docs/codebook.md (for contributors)")
+    command("build", _build, "rebuild every derived table from raw/ and curated/, then the descriptor and "
+            "codebook (in a checkout; --root is the checkout)")
     b = sub.add_parser("build-designations", add_help=False,
                        help="derive sanction_designations.csv from official list files (see --help)")
     b.add_argument("args", nargs=argparse.REMAINDER)
