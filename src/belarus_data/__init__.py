@@ -17,9 +17,12 @@ from .cite import cite
 from .errors import DataValidationError, Problem
 from .export import export
 from .load import (
+    held_at_roster_export,
+    judges,
     load,
     load_all,
     prisoner_counts,
+    prisoner_facts,
     prisoner_releases,
     prisoners,
     release_figures,
@@ -35,8 +38,8 @@ from .schema import schemas
 from .validate import validate
 
 __all__ = [
-    "DataValidationError", "Problem", "__version__", "cite", "export", "find_person", "load", "load_all",
-    "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "released_prisoners", "releases",
+    "DataValidationError", "Problem", "__version__", "cite", "export", "find_person", "held_at_roster_export",
+    "judges", "load", "load_all", "prisoner_counts", "prisoner_facts", "prisoner_releases", "prisoners", "release_figures", "released_prisoners", "releases",
     "sanction_designations", "sanctions", "schemas", "sources", "table_names", "validate",
 ]
 
