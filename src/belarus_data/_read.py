@@ -81,7 +81,9 @@ def read_typed(data: bytes, schema: TableSchema, label: str) -> pd.DataFrame:
                 return _strict(data, schema, label)
             s = typed
         elif f.type == "boolean":
-            return _strict(data, schema, label)
+            if (s.notna() & ~s.isin(_TRUE | _FALSE)).any():
+                return _strict(data, schema, label)
+            s = s.map(lambda v: True if v in _TRUE else False if v in _FALSE else pd.NA).astype("boolean")
         columns[f.name] = s
     return pd.DataFrame(columns, index=raw.index)
 
