@@ -166,6 +166,12 @@ def test_a_judge_is_linked_through_the_eu_function_and_the_shared_subject_id():
     assert any(line.startswith("yauhen-brehan:") and "no function says judge" in line for line in report)
 
 
+def test_functions_as_lists_and_eu_person_rows_are_understood():
+    designations = _designations(function=[["Judge of the Pershamaiski District Court of Minsk"], [], [], [], []],
+                                 subject_type=["person", "individual", "individual", "individual", "entity"])
+    assert link_designations(JUDGES, designations)[0] == {"vera-filonik": ["eu_fsf/EU.1"]}
+
+
 def test_two_judicial_subjects_for_one_judge_link_nothing():
     designations = _designations(function=["Judge", None, None, None, "Judge of the Minsk City Court"],
                                  subject_id=["s1", "s1", "s2", "s2", "s3"],
