@@ -119,6 +119,15 @@ def test_reading_the_roster_reports_every_anonymised_or_broken_record_by_id():
             assert getattr(record, p.column) is None and record.raw["verdict_date"]
 
 
+def test_people_listed_only_by_a_description_are_kept_and_reported():
+    records, problems = read_roster(ROSTER)
+    flagged = {int(p.message.split()[1].rstrip(":")) for p in problems if p.rule == "placeholder_name"}
+    names = {r.record_id: r.name for r in records}
+    assert flagged and all(names[i].split()[0] in ("Citizen", "Resident", "A", "Defendant", "Guarantor", "Convicted")
+                           for i in flagged)
+    assert not any(names[i] == "Castro e Silva Sergio" for i in flagged)
+
+
 def test_typed_records_keep_their_dates_in_order_and_birth_years_possible():
     records, _ = read_roster(ROSTER)
     for r in records:
