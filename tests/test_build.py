@@ -203,6 +203,13 @@ def test_an_unknown_judge_or_designation_fails_validation(edit):
     assert {p.rule for p in problems(edit("prisoners", change))} == {"foreign_key"}
 
 
+def test_a_designation_link_to_no_listed_entry_fails_validation(edit):
+    def change(rows):
+        rows[0]["designations"] = "uk_sanctions_list/BEL9999"
+    found = problems(edit("judges", change))
+    assert [(p.rule, p.column) for p in found] == [("foreign_key", "designations")]
+
+
 def test_every_roster_person_is_a_prisoners_row_and_cites_the_roster():
     people = bd.prisoners()
     roster = people[people.roster_record_id.notna()]
