@@ -10,6 +10,7 @@ repository. Run: python benchmarks/bench_scale.py [--sizes 10000,100000,1000000]
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 PEOPLE_PER_RELEASE = 100
 PEOPLE_PER_SOURCE = 10
+PEOPLE_PER_JUDGE = 25
 
 
 def build(root: Path, people: int) -> None:
@@ -53,13 +55,24 @@ def build(root: Path, people: int) -> None:
         "reported_on": "", "source_id": cite(3 * n_rel), "notes": ""}))
     person = pd.Series(np.arange(people)).map("person-{:07d}".format)
     detained = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, people), unit="D")
-    write("prisoners", pd.DataFrame({
+    headline = {"birth_year": rng.integers(1940, 2005, people), "detained_on": detained.strftime("%Y-%m-%d"),
+                "sentenced_on": (detained + pd.Timedelta(days=90)).strftime("%Y-%m-%d"),
+                "sentence_years": rng.integers(1, 15, people), "criminal_code_articles": "342-1;130-3"}
+    judge = pd.Series(np.arange(max(1, people // PEOPLE_PER_JUDGE))).map("judge-{:06d}".format)
+    person_source = cite(people)
+    write("prisoners", _in_schema_order("prisoners", {
         "person_id": person, "name": "Person " + person, "name_be": "", "name_ru": "", "aliases": "Alias " + person,
-        "gender": np.where(np.arange(people) % 2, "female", "male"), "birth_year": rng.integers(1940, 2005, people),
-        "citizenship": "BY", "roles": "activist;protester", "detained_on": detained.strftime("%Y-%m-%d"),
-        "sentenced_on": (detained + pd.Timedelta(days=90)).strftime("%Y-%m-%d"),
-        "sentence_years": rng.integers(1, 15, people), "criminal_code_articles": "342-1;130-3",
-        "viasna_url": "https://example.org/person/" + person, "notes": "", "source_ids": cite(people)}))
+        "gender": np.where(np.arange(people) % 2, "female", "male"), "citizenship": "BY", "roles": "activist;protester",
+        **headline, "viasna_url": "https://example.org/person/" + person, "sentence_text": "2 years",
+        "penalty_kind": "general_security_colony", "judge_ids": judge.iloc[np.arange(people) % len(judge)].to_numpy(),
+        "viasna_status": "held", "viasna_status_as_of": "2023-03", "roster_record_id": np.arange(1, people + 1),
+        "notes": "", "source_ids": person_source}))
+    write("prisoner_facts", pd.concat([pd.DataFrame({  # every headline value is a reported one
+        "person_id": person, "field": column, "reported_by": "viasna_roster", "value": np.broadcast_to(np.asarray(values).astype(str), people),
+        "used_in_prisoners": "true", "as_of": "2023-03", "notes": "", "source_ids": person_source})
+        for column, values in headline.items()]).sort_values(["person_id"], kind="stable"))
+    write("judges", pd.DataFrame({"judge_id": judge, "name": "Judge " + judge, "aliases": "", "prisoners_sentenced": 1,
+                                  "designations": "", "source_ids": cite(len(judge))}))
     write("prisoner_releases", pd.DataFrame({
         "person_id": person, "release_id": rel_ids.iloc[np.arange(people) // PEOPLE_PER_RELEASE].to_numpy(),
         "outcome": "released_in_belarus", "destination": "BY", "notes": "", "source_ids": cite(people)}))
@@ -73,6 +86,12 @@ def build(root: Path, people: int) -> None:
     pd.concat([synthetic, repo_sources]).to_csv(root / "datasets" / "sources.csv", index=False)
     _drop_uncited_repo_sources(root, set(repo_sources.source_id))
     _run(f"from belarus_data.datapackage import write_descriptor; write_descriptor({str(root)!r})")
+
+
+def _in_schema_order(table: str, columns: dict) -> pd.DataFrame:
+    """The columns of ``table``'s schema, in order; the ones not given are empty."""
+    names = [f["name"] for f in json.loads((REPO / "schemas" / f"{table}.json").read_text(encoding="utf-8"))["fields"]]
+    return pd.DataFrame({name: columns.get(name, "") for name in names})
 
 
 def _drop_uncited_repo_sources(root: Path, repo_ids: set[str]) -> None:

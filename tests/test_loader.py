@@ -36,6 +36,8 @@ def test_columns_have_the_dtype_their_schema_declares(name):
             assert column.dtype == "Int64", field.name
         elif field.type == "number":
             assert column.dtype == "Float64", field.name
+        elif field.type == "boolean":
+            assert column.dtype == "boolean", field.name
         else:
             assert column.dtype == "string", field.name
 

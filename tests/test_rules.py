@@ -21,7 +21,7 @@ def test_the_shipped_data_passes_every_rule():
 
 def test_a_sentence_before_the_detention_is_refused(edit):
     def swap(rows):
-        row = next(r for r in rows if r["detained_on"] and r["sentenced_on"])
+        row = next(r for r in rows if r["detained_on"] and r["sentenced_on"] and r["detained_on"] < r["sentenced_on"])
         row["detained_on"], row["sentenced_on"] = row["sentenced_on"], row["detained_on"]
     _problems(edit("prisoners", swap), "date_order")
 

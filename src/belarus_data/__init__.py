@@ -25,9 +25,12 @@ from .load import (
     id_redirects,
     designated_subjects,
     designation_exceptions,
+    held_at_roster_export,
+    judges,
     load,
     load_all,
     prisoner_counts,
+    prisoner_facts,
     prisoner_releases,
     prisoners,
     release_figures,
@@ -48,11 +51,12 @@ from .validate import validate
 __all__ = [
     "DataValidationError", "Problem", "QueryError", "__version__", "as_of", "cite", "data_root",
     "designated_subjects", "designation_exceptions", "designations_in_force", "diff", "export",
-    "fact_source_of", "fact_sources", "find", "find_person", "id_redirects", "known_counts",
-    "known_release_figures", "known_releases", "latest_count", "load", "load_all",
-    "prisoner_counts", "prisoner_releases", "prisoners", "release_figures", "release_totals",
-    "released_prisoners", "releases", "resolve_id", "sanction_designations", "sanctions", "schemas",
-    "sources", "table_names", "validate",
+    "fact_source_of", "fact_sources", "find", "find_person", "held_at_roster_export",
+    "id_redirects", "judges", "known_counts", "known_release_figures", "known_releases",
+    "latest_count", "load", "load_all", "prisoner_counts", "prisoner_facts", "prisoner_releases",
+    "prisoners", "release_figures", "release_totals", "released_prisoners", "releases",
+    "resolve_id", "sanction_designations", "sanctions", "schemas", "sources", "table_names",
+    "validate",
 ]
 
 

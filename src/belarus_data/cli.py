@@ -148,6 +148,14 @@ def _build_published_ids(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(args.root)
+    print(f"wrote {len(result.written)} files; {result.merges} curated people merged with a roster record")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     from .cite import FORMATS as CITE_FORMATS
     from .diff import FORMATS as DIFF_FORMATS
@@ -199,6 +207,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--diff-from", type=Path, default=None,
                    help="the previous release's data root (e.g. unpacked with git archive); writes "
                         "versions/<old>-to-<new>-diff.csv")
+    command("build", _build, "rebuild every derived table from raw/ and curated/, then the descriptor and "
+            "codebook (in a checkout; --root is the checkout)")
     b = sub.add_parser("build-designations", add_help=False,
                        help="derive sanction_designations.csv from official list files (see --help)")
     b.add_argument("args", nargs=argparse.REMAINDER)

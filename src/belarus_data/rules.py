@@ -119,6 +119,51 @@ def best_figure_reported(tables: Tables, schemas: dict[str, TableSchema]) -> lis
     return problems
 
 
+HEADLINE_FIELDS = ("detained_on", "sentenced_on", "sentence_years", "criminal_code_articles", "birth_year")
+
+
+def _as_fact_value(value: object) -> str | None:
+    """A typed prisoners cell written as prisoner_facts writes values (None when empty)."""
+    if isinstance(value, list):
+        return ";".join(value) or None
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def headline_reported(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """A person's headline detained_on, sentenced_on, sentence_years, articles and birth_year are
+    each a value that some source reported (a prisoner_facts row), as best_figure_reported
+    requires of releases."""
+    facts = tables["prisoner_facts"]
+    reported = set(zip(facts.person_id, facts.field.astype("string"), facts.value))
+    problems = []
+    people = tables["prisoners"]
+    for column in HEADLINE_FIELDS:
+        for i, person_id, value in zip(people.index, people.person_id, people[column]):
+            text = _as_fact_value(value)
+            if text is not None and (person_id, column, text) not in reported:
+                problems.append(Problem(_label("prisoners"), _row(i), column, "headline_reported",
+                                        f"'{text}' is not among prisoner_facts' {column} values for {person_id}; "
+                                        "add the statement with its source"))
+    return problems
+
+
+def designations_resolve(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """Each item of judges.designations (`list/list_entry_id`) is a row of sanction_designations."""
+    known = {f"{a}/{b}" for a, b in zip(tables["sanction_designations"]["list"].astype("string"),
+                                         tables["sanction_designations"].list_entry_id)}
+    judges = tables["judges"]
+    items = judges.designations.explode().dropna()
+    return [Problem(_label("judges"), _row(i), "designations", "foreign_key",
+                    f"'{v}' is not a list/list_entry_id in sanction_designations.csv")
+            for i, v in items[~items.isin(known)].items()]
+
+
 def row_bounds(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
     """Each table keeps at least the rows its schema declares (x-minRows), so a change that
     loses rows by mistake fails instead of shipping a smaller dataset."""
@@ -309,6 +354,8 @@ RULES: dict[str, tuple[Callable[[Tables, dict[str, TableSchema]], list[Problem]]
     "date_order": (dates_in_order, ("prisoners", "prisoner_releases", "releases")),
     "people_within_total": (people_within_total, ("prisoner_releases", "releases")),
     "best_figure_reported": (best_figure_reported, ("releases", "release_figures")),
+    "headline_reported": (headline_reported, ("prisoners", "prisoner_facts")),
+    "designation_link": (designations_resolve, ("judges", "sanction_designations")),
     "row_bounds": (row_bounds, ()),
     "fact_source": (fact_sources_valid, ("fact_sources",)),
     "key_facts": (key_facts_declared, ()),
