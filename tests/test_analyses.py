@@ -113,7 +113,7 @@ def _impositions(dates_and_sectors):
 
 
 @pytest.mark.parametrize("rows, expected", [
-    ([("2021-01-01", ["oil"]), ("2023-01-01", ["oil"]), ("2024-01-01", ["oil"]), ("2025-01-01", ["oil"])], an.NOT_SUPPORTED),
+    ([("2021-01-01", ["oil"]), ("2021-06-01", ["oil"]), ("2023-01-01", ["oil"]), ("2024-01-01", ["oil"]), ("2025-01-01", ["oil"])], an.NOT_SUPPORTED),
     ([("2021-01-01", ["oil"]), ("2021-06-01", ["oil"]), ("2023-01-01", ["steel"])], an.PARTLY),
     ([("2021-01-01", ["oil"])] + [(f"2022-0{m}-01", ["steel"]) for m in range(3, 10)], an.SUPPORTED),
 ])
