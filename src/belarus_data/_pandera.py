@@ -41,7 +41,7 @@ def _column(f: Field) -> pa.Column:
     if f.is_list:
         checks += _list_checks(f)
     elif f.type == "string" and f.format == "uri":
-        checks.append(pa.Check.str_matches(_URI, name="uri"))
+        checks.append(pa.Check(lambda s: s.str.match(_URI), element_wise=False, name="uri"))
     return pa.Column(
         None if f.is_list else f.pandas_dtype,
         checks=checks,

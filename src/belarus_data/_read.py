@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,8 +145,10 @@ def read_table(data: bytes, schema: TableSchema, label: str) -> ReadResult:
     if not data.strip():
         return ReadResult(None, [Problem(label, None, None, "file", "file is empty; expected at least the header row")])
     try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""],
-                          encoding="utf-8-sig")
+        with warnings.catch_warnings():  # a long row: field_count_problems names it
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""],
+                              encoding="utf-8-sig", index_col=False)  # a long row never becomes an index
     except (pd.errors.ParserError, ValueError) as e:
         return ReadResult(None, [Problem(label, None, None, "csv", f"not a readable CSV file: {e}")])
     problems = header_problems(list(raw.columns), schema, label)
@@ -198,7 +201,8 @@ def convert_column(s: pd.Series, f: Field) -> tuple[pd.Series, list[tuple[int, s
         ok = s.str.fullmatch(_INTEGER).fillna(False).astype(bool)
         long = ok & (s.str.len() > 18)  # only these can fall outside 64 bits
         huge = pd.Series(False, index=s.index)
-        huge[long] = [not _INT64[0] <= int(v) <= _INT64[1] for v in s[long]]
+        if long.any():
+            huge[long] = [not _INT64[0] <= int(v) <= _INT64[1] for v in s[long]]
         ok &= ~huge
         values = pd.to_numeric(s.where(ok)).astype("Int64")
         return values, (_cells(s, present & ~ok & ~huge, "type", lambda v: f"'{v}' is not an integer")

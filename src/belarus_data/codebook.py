@@ -28,7 +28,9 @@ def render_codebook(root: str | Path | None = None) -> str:
     for name, schema in schemas(root).items():
         lines += [f"## `{name}`", "", schema.description, "",
                   f"File `datasets/{name}.csv`; primary key: `{', '.join(schema.primary_key)}`"
-                  + (f"; at least {schema.min_rows} rows (declared bound, `x-minRows`)." if schema.min_rows else "."), ""]
+                  + (f"; at least {schema.min_rows} rows (declared bound, `x-minRows`)" if schema.min_rows else "")
+                  + (f"; at most {schema.max_rows} rows expected (`x-maxRows`, a warning)" if schema.max_rows else "")
+                  + ".", ""]
         refs = [f"`{f.name}` → `{r.resource}.{r.field}`" + (" (each item)" if f.is_list else "")
                 for f, r in schema.references]
         if refs:
