@@ -95,6 +95,15 @@ def replace(relative: str, old: str, new: str) -> Mutation:
     return mutate
 
 
+def schema_of(table: str, change: Callable[[dict], None]) -> Mutation:
+    def mutate(root: Path) -> None:
+        path = root / "schemas" / f"{table}.json"
+        d = json.loads(path.read_text(encoding="utf-8"))
+        change(d)
+        path.write_text(json.dumps(d, indent=2), encoding="utf-8")
+    return mutate
+
+
 def make_folder(relative: str) -> Mutation:
     def mutate(root: Path) -> None:
         path = root / relative
@@ -166,9 +175,9 @@ CASES = [
          ("schemas/sanctions.json", "[file]", "missing")),
     Case("schema not JSON", write("schemas/releases.json", "{ not json"), V, 1,
          ("schemas/releases.json", "[schema]", "not valid JSON")),
-    Case("schema with an unknown type", replace("schemas/releases.json", '"type": "date"', '"type": "geopoint"'), V, 1,
+    Case("schema with an unknown type", schema_of("releases", lambda d: d["fields"][1].update(type="geopoint")), V, 1,
          ("schemas/releases.json", "geopoint")),
-    Case("schema with a stray bound", replace("schemas/releases.json", '"x-minRows": 26', '"x-minRows": "many"'), V, 1,
+    Case("schema with a stray bound", schema_of("releases", lambda d: d.update({"x-minRows": "many"})), V, 1,
          ("schemas/releases.json", "x-minRows")),
     Case("a stray schema", write("schemas/notes.json", '{"fields": [{"name": "a"}]}'), V, 1,
          ("schemas/notes.json", "not a table of this package")),
@@ -224,7 +233,7 @@ CASES = [
     Case("build-datapackage over a bad cell", cell("releases", "released_total", "1e3"),
          ("build-datapackage", "--root", "{root}"), 1, (REL, "'1e3' is not an integer")),
     # Warnings are reported and do not fail.
-    Case("more rows than x-maxRows", replace("schemas/releases.json", '"x-minRows": 26', '"x-minRows": 26, "x-maxRows": 3'),
+    Case("more rows than x-maxRows", schema_of("releases", lambda d: d.update({"x-maxRows": 3})),
          V, 0, ("warning:", REL, "[row_upper_bounds]")),
 ]
 PROBLEM_CASES = [c for c in CASES if c.exit == 1]

@@ -310,3 +310,20 @@ def test_in_process_run_captures_nothing_on_stdout_for_an_error(tmp_path):
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         assert cli.main(["validate", "--root", str(tmp_path / "none")]) == 1
     assert out.getvalue() == "" and "not a folder" in err.getvalue()
+
+
+def test_the_shipped_data_raise_no_error_and_no_warning():
+    assert problems() == [], "\n".join(map(str, problems()))
+
+
+def test_an_unreadable_csv_is_named_not_a_traceback(data_copy, monkeypatch, capsys):
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "sanctions.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert cli.main(["validate", "--root", str(data_copy)]) == 1
+    assert "datasets/sanctions.csv: [file] cannot be read: permission denied" in capsys.readouterr().err
