@@ -7,6 +7,7 @@ imports pandera at module level, so ``import belarus_data`` stays light.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -169,6 +170,12 @@ def _parse_schema(d: Any, path: Path) -> TableSchema:
         if f.get("type", "string") not in _PANDAS_DTYPES:
             raise ValueError(f"column '{f.get('name')}' has type '{f.get('type')}'; "
                              f"this package reads {', '.join(_PANDAS_DTYPES)}")
+        for key, pattern in (("pattern", f.get("constraints", {}).get("pattern")), ("x-itemPattern", f.get("x-itemPattern"))):
+            if pattern is not None:
+                try:
+                    re.compile(pattern)
+                except (re.error, TypeError) as e:
+                    raise ValueError(f"column '{f.get('name')}' has a {key} that is not a regular expression ({e})") from None
     names = [f["name"] for f in d["fields"]]
     if len(set(names)) != len(names):
         raise ValueError("a column name appears twice")
