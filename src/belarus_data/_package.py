@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ._files import DESCRIPTOR
-from .errors import DataValidationError, Problem
+from .errors import DataValidationError, Problem, unreadable
 
 
 @cache
@@ -18,12 +18,8 @@ def descriptor(root: Path) -> dict[str, Any]:
     path = root / DESCRIPTOR
     try:
         d = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        rule, message = "file", f"file is missing (expected at {path})"
-    except IsADirectoryError:
-        rule, message = "file", f"is a folder, not a file ({path})"
     except OSError as e:
-        rule, message = "file", f"cannot be read: {e.strerror or e} ({path})"
+        raise DataValidationError([unreadable(DESCRIPTOR, path, e)]) from None
     except UnicodeDecodeError:
         rule, message = "descriptor", "is not UTF-8 text"
     except json.JSONDecodeError as e:

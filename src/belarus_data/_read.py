@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataValidationError, Problem
+from .errors import DataValidationError, Problem, unreadable
 from .schema import LIST_DELIMITER, Field, TableSchema
 
 _INTEGER = r"-?\d+"
@@ -48,15 +48,8 @@ def read_bytes(path: Path, label: str) -> tuple[bytes | None, list[Problem]]:
     """The file's bytes, or a problem saying why there are none (missing, a folder, unreadable)."""
     try:
         return path.read_bytes(), []
-    except FileNotFoundError:
-        message = f"file is missing (expected at {path})"
-    except IsADirectoryError:
-        message = f"is a folder, not a file ({path})"
-    except PermissionError:
-        message = f"cannot be read: permission denied ({path})"
     except OSError as e:
-        message = f"cannot be read: {e.strerror or e} ({path})"
-    return None, [Problem(label, None, None, "file", message)]
+        return None, [unreadable(label, path, e)]
 
 
 def decode_problems(data: bytes, label: str) -> list[Problem]:

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ._files import CITATION, resolve_root
-from .errors import DataValidationError, Problem
+from .errors import DataValidationError, Problem, unreadable
 
 Format = Literal["bibtex", "apa", "text", "cff"]
 FORMATS: tuple[str, ...] = ("bibtex", "apa", "text", "cff")
@@ -18,12 +18,8 @@ def citation_metadata(root: str | Path | None = None) -> dict[str, Any]:
     path = resolve_root(root) / CITATION
     try:
         meta = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise _problem("file", f"file is missing (expected at {path})") from None
-    except IsADirectoryError:
-        raise _problem("file", f"is a folder, not a file ({path})") from None
     except OSError as e:
-        raise _problem("file", f"cannot be read: {e.strerror or e} ({path})") from None
+        raise DataValidationError([unreadable(CITATION, path, e)]) from None
     except UnicodeDecodeError:
         raise _problem("citation", "is not UTF-8 text") from None
     except yaml.YAMLError as e:

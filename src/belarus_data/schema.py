@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._files import SCHEMAS, resolve_root
-from .errors import DataValidationError, Problem
+from .errors import DataValidationError, Problem, unreadable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandera.pandas as pa
@@ -145,12 +145,8 @@ def _read_schema(path: Path) -> TableSchema:
     try:
         d = json.loads(path.read_text(encoding="utf-8"))
         return _parse_schema(d, path)
-    except FileNotFoundError:
-        message, rule = f"file is missing (expected at {path})", "file"
-    except IsADirectoryError:
-        message, rule = "is a folder, not a file", "file"
     except OSError as e:
-        message, rule = f"cannot be read: {e.strerror or e}", "file"
+        raise DataValidationError([unreadable(label, path, e)]) from None
     except UnicodeDecodeError:
         message, rule = "is not UTF-8 text", "schema"
     except json.JSONDecodeError as e:
