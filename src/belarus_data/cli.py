@@ -2,7 +2,8 @@
 
 Every command's errors end in :func:`main`'s one handler: a message naming the file (and row
 and column where there are some) on stderr and a non-zero exit, never a traceback:
-1 for data that fail validation, 2 for a usage or file-system problem, 3 for a bug (set
+1 for data or data files that fail (missing, unreadable, invalid), 2 for a usage problem or a
+file that cannot be written, 3 for a bug (set
 ``BELARUS_DATA_DEBUG=1`` to see its traceback), 130 for Ctrl-C; output cut short by a closed
 pipe (``| head``) ends quietly.
 """

@@ -233,8 +233,8 @@ RULES: dict[str, Rule | tuple[Check, tuple[str, ...]]] = {r.code: r for r in [
     _rule("file", "File present and readable",
           "Every table's CSV and schema, datapackage.json and CITATION.cff exist and are readable files."),
     _rule("remote", "No network",
-          "datapackage.json and the schemas name local files only; a URL as a schema, profile, dialect or "
-          "resource path is refused before anything could fetch it."),
+          "datapackage.json names local files only: a URL as a resource's path, schema or dialect, or as a "
+          "profile other than the standard datapackage.org ones, is refused before anything could fetch it."),
     _rule("descriptor", "Valid descriptor",
           "datapackage.json is a valid Frictionless Data Package whose resources are exactly this package's "
           "tables, each pointing at its own CSV and schema."),
