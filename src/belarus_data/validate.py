@@ -12,7 +12,7 @@ from . import _package
 from ._files import CITATION, DATASETS, DESCRIPTOR, SCHEMAS, resolve_root
 from ._read import PARSE_RULES, check_file, read_bytes
 from .errors import DataValidationError, Problem
-from .rules import ERROR, WARNING, check_rules, severity, skipped
+from .rules import ERROR, check_rules, severity, skipped
 from .schema import TABLES, readable_schemas
 
 PACKAGE_NAME = "belarus-data"
@@ -204,12 +204,3 @@ def citation_problems(base: Path) -> list[Problem]:
     except DataValidationError as e:
         return list(e.problems)
     return []
-
-
-def counts(found: list[Problem]) -> tuple[int, int]:
-    """(errors, warnings) among ``found``."""
-    errors = sum(1 for p in found if severity(p.rule) == ERROR)
-    return errors, len(found) - errors
-
-
-__all__ = ["ERROR", "WARNING", "counts", "descriptor_problems", "problems", "report", "validate"]
