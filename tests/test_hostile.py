@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -38,6 +39,8 @@ def test_each_bad_input_ends_in_a_clear_error_without_a_traceback(case, tmp_path
     for words in case.words:
         assert words in err, f"{words!r} not in:\n{err}"
     assert classify(case, code, err) == "clear", err
+    codes = set(re.findall(r": \[([a-z_]+)\] ", err))
+    assert codes <= set(rules.RULES), f"rule codes missing from the catalogue: {codes - set(rules.RULES)}"
 
 
 # --- one path: the loader refuses exactly what validate refuses, with the same message -------
@@ -327,3 +330,19 @@ def test_an_unreadable_csv_is_named_not_a_traceback(data_copy, monkeypatch, caps
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     assert cli.main(["validate", "--root", str(data_copy)]) == 1
     assert "datasets/sanctions.csv: [file] cannot be read: permission denied" in capsys.readouterr().err
+
+
+_HEADER = (REPO / "datasets" / "releases.csv").read_bytes().split(b"\n")[0] + b"\n"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8"))),
+       with_header=st.booleans())
+def test_any_bytes_give_a_frame_or_problems_naming_the_file_never_an_exception(body, with_header):
+    from belarus_data._read import check_file
+    from belarus_data.schema import schemas
+
+    result = check_file((_HEADER if with_header else b"") + body, schemas()["releases"], "datasets/releases.csv")
+    assert result.frame is not None or result.problems
+    assert all(p.file == "datasets/releases.csv" and rules.severity(p.rule) for p in result.problems)
+    assert all(p.rule in rules.RULES for p in result.problems), {p.rule for p in result.problems}
