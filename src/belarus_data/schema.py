@@ -179,6 +179,15 @@ def _parse_schema(d: Any, path: Path) -> TableSchema:
     for fk in d.get("foreignKeys", []):
         ref = fk["reference"]
         foreign[_one(fk["fields"])] = Reference(ref["resource"], _one(ref["fields"]))
+    for f in d["fields"]:
+        ref = f.get("x-references") or {}
+        if ref and not isinstance(ref, dict):
+            raise ValueError(f"column '{f['name']}' has an x-references that is not an object")
+        if ref and ref.get("resource") not in TABLES:
+            raise ValueError(f"column '{f['name']}' refers to '{ref.get('resource')}', which is not a table of this package")
+    unknown = [r.resource for r in foreign.values() if r.resource not in TABLES]
+    if unknown:
+        raise ValueError(f"a foreign key refers to '{unknown[0]}', which is not a table of this package")
     pk = d.get("primaryKey", [])
     return TableSchema(
         name=path.stem,
