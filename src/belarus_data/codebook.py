@@ -53,6 +53,8 @@ def _constraints(f: Field) -> str:
         parts.append("unique")
     if f.enum:
         parts.append("one of " + ", ".join(f"`{v}`" for v in f.enum))
+    if f.format == "uri":
+        parts.append("a web address (`format: uri`)")
     if f.pattern:
         parts.append(f"matches `{f.pattern}`")
     if f.minimum is not None:
