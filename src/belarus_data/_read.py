@@ -19,10 +19,11 @@ import pandas as pd
 from .errors import DataValidationError, Problem, unreadable
 from .schema import LIST_DELIMITER, Field, TableSchema
 
-_INTEGER = r"-?\d+"
-_NUMBER = r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"  # no inf, nan, spaces or thousands separators
+# ASCII digits only: \d would also take Arabic-Indic and other digits that pandas cannot convert.
+_INTEGER = r"-?[0-9]+"
+_NUMBER = r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"  # no inf, nan, spaces or thousands separators
 _INT64 = (-(2**63), 2**63 - 1)
-_DATE = r"(1[89]|2[01])\d{2}-\d{2}-\d{2}"  # 1800-2199: within datetime64[ns]
+_DATE = r"(1[89]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"  # 1800-2199: within datetime64[ns]
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
 FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet numbers them
@@ -107,10 +108,12 @@ def _summarised(found: list[Problem], label: str) -> list[Problem]:
 def field_count_problems(data: bytes, expected: int, label: str) -> list[Problem]:
     """Rows with more or fewer cells than the header (pandas would pad short rows silently)."""
     text = data.decode("utf-8-sig")
-    rows = (r for r in csv.reader(io.StringIO(text)) if r)
-    next(rows, None)
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    except csv.Error as e:
+        return [Problem(label, None, None, "csv", f"not a readable CSV file: {e}")]
     return [Problem(label, n, None, "field_count", f"row has {len(r)} cells, the header has {expected}")
-            for n, r in enumerate(rows, start=FIRST_DATA_ROW) if len(r) != expected]
+            for n, r in enumerate(rows[1:], start=FIRST_DATA_ROW) if len(r) != expected]
 
 
 def text_problems(raw: pd.DataFrame, label: str) -> list[Problem]:
