@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pandera.errors
 import pandera.pandas as pa
 
+from ._read import FIRST_DATA_ROW
+from .errors import Problem
 from .schema import Field, TableSchema
 
 # http(s), a host that does not end with a dot (`example.org.` is the same host written as an
@@ -39,8 +42,8 @@ def _column(f: Field) -> pa.Column:
         checks.append(pa.Check.le(f.maximum, name="maximum"))
     if f.is_list:
         checks += _list_checks(f)
-    elif f.type == "string" and f.name.endswith("url"):
-        checks.append(pa.Check.str_matches(_URI, name="uri"))
+    elif f.type == "string" and f.format == "uri":
+        checks.append(pa.Check(lambda s: s.str.match(_URI), element_wise=False, name="uri"))
     return pa.Column(
         None if f.is_list else f.pandas_dtype,
         checks=checks,
@@ -75,3 +78,63 @@ def _each_item(cells: pd.Series, test) -> pd.Series:
     passed = test(items).fillna(False).astype(bool)
     failed_cells = passed.index[~passed.to_numpy()]
     return pd.Series(~cells.index.isin(failed_cells), index=cells.index)
+
+
+_RULE_NAMES = {
+    "not_nullable": "required",
+    "field_uniqueness": "unique",
+    "multiple_fields_uniqueness": "primary_key",
+    "dtype": "type",
+    "column_in_dataframe": "header",
+    "column_in_schema": "header",
+    "column_ordered": "header",
+    "str_matches": "pattern",
+    "greater_than_or_equal_to": "minimum",
+    "less_than_or_equal_to": "maximum",
+}
+_MESSAGES = {
+    "type": "must be a list",
+    "list_item": "has an empty item (two ';' in a row, or one at an end)",
+}
+
+
+def pandera_problems(frame: pd.DataFrame, schema: TableSchema, label: str) -> list[Problem]:
+    """Run the pandera schema derived from the Table Schema; one Problem per failing cell."""
+    try:
+        schema.to_pandera().validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as e:
+        return [_to_problem(r, schema, label) for r in e.failure_cases.to_dict("records")]
+    return []
+
+
+def _to_problem(case: dict, schema: TableSchema, label: str) -> Problem:
+    check = str(case.get("check"))
+    rule = _RULE_NAMES.get(check.split("(")[0], check.split("(")[0])
+    column = case.get("column")
+    index = case.get("index")
+    row = int(index) + FIRST_DATA_ROW if index is not None and pd.notna(index) else None
+    value = case.get("failure_case")
+    if rule == "primary_key":
+        column = None
+        message = f"duplicate primary key ({', '.join(schema.primary_key)})"
+    elif rule == "unique":
+        message = f"'{value}' appears more than once; this column is a key"
+    elif rule == "required":
+        message = "value is required" if not schema.field(column).is_list else \
+            "must list at least one item, with no empty item"
+    elif rule in _MESSAGES:
+        message = f"{value!r} {_MESSAGES[rule]}"
+    else:
+        constraint = _constraint_text(schema, column, rule)
+        message = f"'{value}' breaks {rule}{constraint}"
+    return Problem(label, row, column if isinstance(column, str) else None, rule, message)
+
+
+def _constraint_text(schema: TableSchema, column: object, rule: str) -> str:
+    if not isinstance(column, str) or column not in schema.columns:
+        return ""
+    f = schema.field(column)
+    value = {"pattern": f.pattern, "minimum": f.minimum, "maximum": f.maximum, "uri": "http(s)://...",
+             "item_pattern": f.item_pattern,
+             "item_enum": "one of " + ", ".join(f.item_enum) if f.item_enum else None}.get(rule)
+    return f" ({value})" if value is not None else ""

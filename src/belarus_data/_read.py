@@ -1,25 +1,40 @@
 """Read one CSV file into a typed DataFrame, reporting every cell that does not fit its column.
 
-One code path serves both the loader (which raises on the first batch of problems) and the
-validator (which collects them), so a file that loads is a file that passed these checks.
+One code path serves both the loader (which raises on the problems) and the validator (which
+collects them): :func:`check_file` reads the bytes, types every cell and runs every per-file
+check, so a file that loads is exactly a file whose cells pass ``validate``, with the same
+message for the same cell. Only the cross-table rules (``rules.py``) are the validator's alone.
 """
 from __future__ import annotations
 
+import csv
 import io
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import Problem
+from .errors import DataValidationError, Problem, unreadable
 from .schema import LIST_DELIMITER, Field, TableSchema
 
-_INTEGER = r"-?\d+"
-_DATE = r"(1[89]|2[01])\d{2}-\d{2}-\d{2}"  # 1800-2199: within datetime64[ns]
+# ASCII digits only: \d would also take Arabic-Indic and other digits that pandas cannot convert.
+_INTEGER = r"-?[0-9]+"
+_NUMBER = r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"  # no inf, nan, spaces or thousands separators
+_INT64 = (-(2**63), 2**63 - 1)
+_DATE = r"(1[89]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"  # 1800-2199: within datetime64[ns]
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
 _BOOLEANS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet numbers them
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, tab or CR first.
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+# Characters that hide or reorder what a reader sees: C0 and C1 controls (NUL, ESC of terminal
+# escapes, ...), bidirectional embeddings, overrides and isolates, and a stray byte-order mark.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+# After a problem that breaks parsing, the file's other problems are mostly its echoes.
+PARSE_RULES = ("csv",)
 
 
 @dataclass
@@ -32,11 +47,11 @@ class ReadResult:
 
 
 def read_bytes(path: Path, label: str) -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes, or a problem saying it is missing."""
+    """The file's bytes, or a problem saying why there are none (missing, a folder, unreadable)."""
     try:
         return path.read_bytes(), []
-    except FileNotFoundError:
-        return None, [Problem(label, None, None, "file", f"file is missing (expected at {path})")]
+    except OSError as e:
+        return None, [unreadable(label, path, e)]
 
 
 def decode_problems(data: bytes, label: str) -> list[Problem]:
@@ -51,57 +66,72 @@ def decode_problems(data: bytes, label: str) -> list[Problem]:
 
 
 def read_typed(data: bytes, schema: TableSchema, label: str) -> pd.DataFrame:
-    """The loader's fast path: let the CSV parser type most columns in one pass.
-
-    Anything unexpected (a cell of the wrong type, an unknown enum value, other columns, a line
-    count that does not add up, bytes that are not UTF-8) sends the file through
-    :func:`read_table`, whose cell-by-cell checks name each problem; so both paths accept exactly
-    the same files and return the same frame, and only the fast one is paid for valid data.
-    """
-    try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=_parser_dtypes(schema), keep_default_na=False,
-                          na_values=[""], encoding="utf-8-sig")
-    except (ValueError, pd.errors.ParserError):  # UnicodeDecodeError is a ValueError too
-        return _strict(data, schema, label)
-    if list(raw.columns) != schema.columns or line_count_problems(data, len(raw), label):
-        return _strict(data, schema, label)
-    columns = {}
-    for f in schema.fields:
-        s = raw[f.name]
-        if f.is_list:  # inlined _split: this loop is most of the first load of a large table
-            s = pd.Series([v.split(LIST_DELIMITER) if v.__class__ is str else [] for v in s.tolist()],
-                          index=raw.index, dtype=object)
-        elif f.enum is not None:
-            if (s.notna() & ~s.isin(f.enum)).any():
-                return _strict(data, schema, label)
-            s = s.astype(f.pandas_dtype)
-        elif f.type == "date":
-            if not s.dropna().str.fullmatch(_DATE).all():
-                return _strict(data, schema, label)
-            typed = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
-            if (typed.isna() & s.notna()).any():  # 2021-02-30 and the like
-                return _strict(data, schema, label)
-            s = typed
-        elif f.type == "boolean":
-            if (s.notna() & ~s.isin(_TRUE | _FALSE)).any():
-                return _strict(data, schema, label)
-            s = s.map(_BOOLEANS).astype("boolean")
-        columns[f.name] = s
-    return pd.DataFrame(columns, index=raw.index)
-
-
-def _parser_dtypes(schema: TableSchema) -> dict[str, object]:
-    parsed_by_pandas = {"string": "string", "integer": "Int64", "number": "Float64"}
-    return {f.name: parsed_by_pandas.get(f.type, str) if f.enum is None else str for f in schema.fields}
-
-
-def _strict(data: bytes, schema: TableSchema, label: str) -> pd.DataFrame:
-    from .errors import DataValidationError
-
-    result = read_table(data, schema, label)
+    """The loader's reader: :func:`check_file`, raising DataValidationError on any problem."""
+    result = check_file(data, schema, label)
     if result.problems:
         raise DataValidationError(result.problems)
     return result.frame
+
+
+def check_file(data: bytes, schema: TableSchema, label: str) -> ReadResult:
+    """Read a file and run every check on it alone: encoding, CSV structure, header, full rows,
+    each cell's type, printable text, no formula, and the schema's constraints (pandera)."""
+    result = read_table(data, schema, label)
+    if result.frame is None:
+        return result
+    problems = result.problems + field_count_problems(data, len(schema.fields), label) \
+        + text_problems(result.raw, label)
+    from ._pandera import pandera_problems  # imports pandera: only once a file is read
+
+    problems += pandera_problems(result.frame, schema, label)
+    return ReadResult(result.frame, _summarised(_without_echoes(problems), label), result.raw)
+
+
+def _without_echoes(found: list[Problem]) -> list[Problem]:
+    """A cell that is not of its type is emptied when typed; pandera then reports it missing too.
+    Keep the first, real report only."""
+    mistyped = {(p.file, p.row, p.column) for p in found if p.rule in ("type", "enum")}
+    return [p for p in found if not (p.rule == "required" and (p.file, p.row, p.column) in mistyped)]
+
+
+def _summarised(found: list[Problem], label: str) -> list[Problem]:
+    """When the file could not be parsed as it should (a quote swallowing lines), list that
+    problem and count the rest, which are mostly its echoes, instead of listing them."""
+    broken = [p for p in found if p.rule in PARSE_RULES]
+    rest = len(found) - len(broken)
+    if not broken or rest == 0:
+        return found
+    return [*broken, Problem(label, None, None, "csv",
+                             f"{rest} further problem{'s' if rest != 1 else ''} in this file not listed: "
+                             "they probably follow from the one above; fix it and validate again")]
+
+
+def field_count_problems(data: bytes, expected: int, label: str) -> list[Problem]:
+    """Rows with more or fewer cells than the header (pandas would pad short rows silently)."""
+    text = data.decode("utf-8-sig")
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    except csv.Error as e:
+        return [Problem(label, None, None, "csv", f"not a readable CSV file: {e}")]
+    return [Problem(label, n, None, "field_count", f"row has {len(r)} cells, the header has {expected}")
+            for n, r in enumerate(rows[1:], start=FIRST_DATA_ROW) if len(r) != expected]
+
+
+def text_problems(raw: pd.DataFrame, label: str) -> list[Problem]:
+    """Cells that a spreadsheet would run as a formula, or that hold characters which hide or
+    reorder text on a screen (checked on the text as written)."""
+    problems = []
+    for column in raw.columns:
+        cells = raw[column].dropna()
+        for i, v in cells[cells.str.contains(UNPRINTABLE)].items():
+            c = UNPRINTABLE.search(v).group()
+            problems.append(Problem(label, int(i) + FIRST_DATA_ROW, column, "text",
+                                    f"cell holds the invisible character U+{ord(c):04X} at position "
+                                    f"{v.index(c) + 1}; remove it"))
+        problems += [Problem(label, int(i) + FIRST_DATA_ROW, column, "formula",
+                             f"cell starts with {v[:1]!r}, which a spreadsheet would run as a formula; reword it")
+                     for i, v in cells[cells.str.match(FORMULA_START)].items()]
+    return problems
 
 
 def read_table(data: bytes, schema: TableSchema, label: str) -> ReadResult:
@@ -112,8 +142,10 @@ def read_table(data: bytes, schema: TableSchema, label: str) -> ReadResult:
     if not data.strip():
         return ReadResult(None, [Problem(label, None, None, "file", "file is empty; expected at least the header row")])
     try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""],
-                          encoding="utf-8-sig")
+        with warnings.catch_warnings():  # a long row: field_count_problems names it
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""],
+                              encoding="utf-8-sig", index_col=False)  # a long row never becomes an index
     except (pd.errors.ParserError, ValueError) as e:
         return ReadResult(None, [Problem(label, None, None, "csv", f"not a readable CSV file: {e}")])
     problems = header_problems(list(raw.columns), schema, label)
@@ -164,13 +196,21 @@ def convert_column(s: pd.Series, f: Field) -> tuple[pd.Series, list[tuple[int, s
         return s.astype("string"), []
     if f.type == "integer":
         ok = s.str.fullmatch(_INTEGER, na=False).astype(bool)  # na=False: no pandas 2.2 FutureWarning
-        bad = present & ~ok
+        long = ok & (s.str.len() > 18)  # only these can fall outside 64 bits
+        huge = pd.Series(False, index=s.index)
+        if long.any():
+            huge[long] = [not _INT64[0] <= int(v) <= _INT64[1] for v in s[long]]
+        ok &= ~huge
         values = pd.to_numeric(s.where(ok)).astype("Int64")
-        return values, _cells(s, bad, "type", lambda v: f"'{v}' is not an integer")
+        return values, (_cells(s, present & ~ok & ~huge, "type", lambda v: f"'{v}' is not an integer")
+                        + _cells(s, huge, "type", lambda v: f"'{v}' is outside the 64-bit integer range"))
     if f.type == "number":
-        values = pd.to_numeric(s, errors="coerce").astype("Float64")
-        bad = present & values.isna()
-        return values, _cells(s, bad, "type", lambda v: f"'{v}' is not a number")
+        ok = s.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+        values = pd.to_numeric(s.where(ok)).astype("Float64")
+        infinite = ok & values.isin([float("inf"), float("-inf")]).fillna(False).astype(bool)
+        values = values.mask(infinite)
+        return values, (_cells(s, present & ~ok, "type", lambda v: f"'{v}' is not a number")
+                        + _cells(s, infinite, "type", lambda v: f"'{v}' is too large to be a finite number"))
     if f.type == "date":
         ok = s.str.fullmatch(_DATE, na=False).astype(bool)
         values = pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
@@ -181,7 +221,7 @@ def convert_column(s: pd.Series, f: Field) -> tuple[pd.Series, list[tuple[int, s
         bad = present & ~s.isin(_TRUE | _FALSE)
         values = s.map(lambda v: True if v in _TRUE else False if v in _FALSE else pd.NA).astype("boolean")
         return values, _cells(s, bad, "type", lambda v: f"'{v}' is not true or false")
-    raise ValueError(f"column '{f.name}' has type '{f.type}', which this package does not support")
+    raise ValueError(f"column '{f.name}' has type '{f.type}', which this package does not support")  # schema.py refuses it first
 
 
 def _split(cell: object) -> list[str]:

@@ -12,6 +12,8 @@ from typing import Any
 
 from . import _package
 from ._files import DATASETS, DESCRIPTOR, SCHEMAS, resolve_root
+from ._write import write_atomic
+from .errors import DataValidationError
 from .cite import cite, citation_metadata
 from .schema import schemas
 
@@ -93,9 +95,21 @@ def render(descriptor: dict[str, Any]) -> str:
     return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
 
 
+# Problems a rebuilt descriptor itself resolves: stale sizes, hashes, version or citation.
+_RESOLVED_BY_REBUILDING = {"hash", "metadata", "descriptor", "remote"}
+
+
 def write_descriptor(root: str | Path | None = None) -> Path:
+    """Rebuild datapackage.json (atomically). Refuses, writing nothing, while any file fails
+    validation: the descriptor's hashes vouch for the files they describe."""
+    from .rules import ERROR, severity
+    from .validate import problems
+
     base = resolve_root(root)
-    path = base / DESCRIPTOR
-    path.write_text(render(build_descriptor(base)), encoding="utf-8")
+    blocking = [p for p in problems(base) if severity(p.rule) == ERROR
+                and not (p.rule in _RESOLVED_BY_REBUILDING or (p.file == DESCRIPTOR and p.rule == "file"))]
+    if blocking:
+        raise DataValidationError(blocking)
+    path = write_atomic(base / DESCRIPTOR, render(build_descriptor(base)))
     _package.descriptor.cache_clear()
     return path

@@ -42,3 +42,16 @@ class DataValidationError(ValueError):
 
 def _sort_key(p: Problem) -> tuple:
     return (p.file, p.row if p.row is not None else -1, p.column or "", p.rule, p.message)
+
+
+def unreadable(label: str, path: object, error: OSError) -> Problem:
+    """The file-level problem for an OS error met reading ``path`` (shown as ``label``)."""
+    if isinstance(error, FileNotFoundError):
+        message = f"file is missing (expected at {path})"
+    elif isinstance(error, IsADirectoryError):
+        message = f"is a folder, not a file ({path})"
+    elif isinstance(error, PermissionError):
+        message = f"cannot be read: permission denied ({path})"
+    else:
+        message = f"cannot be read: {error.strerror or error} ({path})"
+    return Problem(label, None, None, "file", message)

@@ -9,7 +9,7 @@ import pandas as pd
 from . import _package
 from ._files import DATASETS, DESCRIPTOR, resolve_root
 from ._read import read_bytes, read_typed
-from .errors import DataValidationError
+from .errors import DataValidationError, Problem
 from .schema import schemas, table_schema
 
 # Set to 1 while editing the CSVs by hand, so loading skips the check against datapackage.json.
@@ -21,6 +21,7 @@ SKIP_HASH_ENV = "BELARUS_DATA_SKIP_HASH_CHECK"
 CACHE_MAX_CELLS = 1_000_000
 _verified: set[tuple[Path, int, int]] = set()
 _parsed: dict[tuple[Path, int, int], pd.DataFrame] = {}
+_verified_metadata: set[tuple[Path, object]] = set()
 
 
 def table_path(name: str, root: str | Path | None = None) -> Path:
@@ -103,10 +104,28 @@ def _verify_once(root: Path, path: Path, label: str, data: bytes) -> None:
     key = _file_key(path)
     if key in _verified:
         return
-    problems = _package.hash_problems(root, label, data)
+    problems = _package.hash_problems(root, label, data) + _metadata_problems(root)
     if problems:
         raise DataValidationError(problems)
     _verified.add(key)
+
+
+def _metadata_problems(root: Path) -> list:
+    """The descriptor's name, version and citation, checked once per root and descriptor, so a
+    faked version never reaches ``df.attrs`` or ``belarus-data info``."""
+    from .validate import PACKAGE_NAME, metadata_problems
+
+    key = (root, _file_key(root / DESCRIPTOR))
+    if key in _verified_metadata:
+        return []
+    d = _package.descriptor(root)
+    problems = metadata_problems(root, d)
+    if d.get("name") != PACKAGE_NAME:
+        problems.append(Problem(DESCRIPTOR, None, None, "descriptor",
+                                f"the package is named '{d.get('name')}', not '{PACKAGE_NAME}'"))
+    if not problems:
+        _verified_metadata.add(key)
+    return problems
 
 
 def table_names(root: str | Path | None = None) -> list[str]:

@@ -1,25 +1,34 @@
-"""The rules that span rows or tables, beyond each column's own type and constraints.
+"""The catalogue of validation rules, and the checks that span rows or tables.
 
-Each rule is a function ``(tables) -> list[Problem]`` over the typed frames the loader returns,
-registered in :data:`RULES`; :func:`check_rules` runs those whose tables are all present.
+Every problem the validator or the loader reports carries the ``code`` of one :class:`Rule` in
+:data:`RULES`, as frictionless models its errors: a code, a title, a description, a severity
+(``error`` fails validation; ``warning`` is reported but passes) and, for the rules checked
+after the files are read, a check function ``(tables, schemas) -> list[Problem]`` over the typed
+frames the loader returns. Rules without a check are checked while each file is read
+(``_read.py``), or on the descriptor and citation (``validate.py``).
+
+Registering a rule is one line: ``register("code", check)`` (title and description come from
+the function's docstring), or the plain entry ``RULES["code"] = (check, ("table", ...))`` with
+the tables the check needs. The README's and docs' rule lists are generated from this catalogue
+(``belarus-data rules``); a test fails when they are stale.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
-from ._read import FIRST_DATA_ROW
+from ._read import FIRST_DATA_ROW, FORMULA_START  # noqa: F401 (export.py imports it from here)
 from .errors import Problem
 from .ids import REDIRECTS, stable_ids
 from .load import LIST_JURISDICTION  # each official list belongs to one jurisdiction of `sanctions`
+from .schema import TABLES as PACKAGE_TABLES
 from .schema import TableSchema
 
 Tables = dict[str, pd.DataFrame]
-# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, tab or CR first.
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 TODAY = date.today
 
 
@@ -263,16 +272,36 @@ def overlaps_consistent(tables: Tables, schemas: dict[str, TableSchema]) -> list
     return problems
 
 
-def no_formulas(raw_tables: Tables) -> list[Problem]:
-    """No cell starts like a spreadsheet formula (checked on the text as written)."""
+def row_upper_bounds(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """A table holds no more rows than its schema expects (x-maxRows): a sudden jump is more
+    often rows copied twice than news."""
+    return [Problem(_label(name), None, None, "row_upper_bounds",
+                    f"{len(frame)} rows, more than the {schemas[name].max_rows} that {schemas[name].path.name} "
+                    "expects (x-maxRows); if the rows are real, raise the bound")
+            for name, frame in tables.items()
+            if schemas[name].max_rows is not None and len(frame) > schemas[name].max_rows]
+
+
+def _publishers_of(tables: Tables, source_ids: list[str]) -> set[str]:
+    publisher = dict(zip(tables["sources"].source_id, tables["sources"].publisher))
+    return {publisher[i] for i in source_ids if i in publisher}
+
+
+def two_publishers(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """A US-negotiated release, and a sanctions relief action since 2025, cite at least two
+    independent publishers (curation policy: such claims are checked twice)."""
     problems = []
-    for name, raw in raw_tables.items():
-        for column in raw.columns:
-            cells = raw[column].dropna()
-            bad = cells[cells.str.match(FORMULA_START)]
-            problems += [Problem(_label(name), _row(i), column, "formula",
-                                 f"cell starts with {v[:1]!r}, which a spreadsheet would run as a formula; "
-                                 "reword it") for i, v in bad.items()]
+    releases = tables["releases"]
+    for i, r in releases[releases.mediator == "United States"].iterrows():
+        if len(_publishers_of(tables, r.source_ids)) < 2:
+            problems.append(Problem(_label("releases"), _row(i), "source_ids", "two_publishers",
+                                    f"US-negotiated release {r.release_id} cites fewer than two publishers"))
+    actions = tables["sanctions"]
+    relief = actions[(actions.date >= "2025-01-01") & (actions.direction == "eases")]
+    for i, r in relief.iterrows():
+        if len(_publishers_of(tables, r.source_ids)) < 2:
+            problems.append(Problem(_label("sanctions"), _row(i), "source_ids", "two_publishers",
+                                    f"relief action {r.action_id} cites fewer than two publishers"))
     return problems
 
 
@@ -347,30 +376,210 @@ def designation_batches_have_actions(tables: Tables, schemas: dict[str, TableSch
     return problems
 
 
-RULES: dict[str, tuple[Callable[[Tables, dict[str, TableSchema]], list[Problem]], tuple[str, ...]]] = {
-    "foreign_key": (foreign_keys, ()),
-    "uncited_source": (sources_cited, ("sources",)),
-    "future_date": (no_future_dates, ()),
-    "date_order": (dates_in_order, ("prisoners", "prisoner_releases", "releases")),
-    "people_within_total": (people_within_total, ("prisoner_releases", "releases")),
-    "best_figure_reported": (best_figure_reported, ("releases", "release_figures")),
-    "headline_reported": (headline_reported, ("prisoners", "prisoner_facts")),
-    "designation_link": (designations_resolve, ("judges", "sanction_designations")),
-    "row_bounds": (row_bounds, ()),
-    "fact_source": (fact_sources_valid, ("fact_sources",)),
-    "key_facts": (key_facts_declared, ()),
-    "inferred_link": (inferred_links_explained, ("prisoner_releases",)),
-    "overlap": (overlaps_consistent, ("releases",)),
-    "stable_ids": (stable_ids, (REDIRECTS,)),
-    "designation_batch_action": (designation_batches_have_actions,
-                                 ("sanction_designations", "sanctions", "designation_exceptions")),
-}
+_SLUG_WITH_YEAR = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}\b")
+
+
+def notes_cite_known_sources(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """A source id named in a note (a slug with a year in it) is a row of sources."""
+    known = set(tables["sources"].source_id)
+    problems = []
+    for name, frame in tables.items():
+        if name == "sources" or "notes" not in frame:
+            continue
+        for i, note in frame.notes.dropna().items():
+            for token in _SLUG_WITH_YEAR.findall(note):
+                if re.search(r"(19|20)\d\d", token) and token not in known:
+                    problems.append(Problem(_label(name), _row(i), "notes", "notes_cite_known_sources",
+                                            f"the note names '{token}', which is not a source_id in sources.csv"))
+    return problems
+
+
+_BIRTH_DATE = re.compile(r"\bborn (?:on )?\d{1,2} \w+ \d{4}")
+
+
+def birth_year_only(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """A person's record holds a birth year, never a full birth date (personal data policy)."""
+    people = tables["prisoners"]
+    notes = people.notes.dropna()
+    return [Problem(_label("prisoners"), _row(i), "notes", "birth_year_only",
+                    "the note gives a full birth date; keep the birth year only (birth_year)")
+            for i in notes[notes.str.contains(_BIRTH_DATE)].index]
+
+
+Check = Callable[[Tables, dict[str, TableSchema]], list[Problem]]
+ERROR, WARNING = "error", "warning"
+SEVERITIES = (ERROR, WARNING)
+ALL = PACKAGE_TABLES  # ``needs=ALL``: the check is meaningful only when every table was read
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the catalogue: what a problem's ``rule`` code means."""
+
+    code: str
+    title: str
+    description: str
+    severity: str = ERROR
+    check: Check | None = None  # None: checked while reading a file, or on the descriptor
+    needs: tuple[str, ...] = ()  # tables the check needs; it is skipped unless all were read
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"rule '{self.code}': severity must be one of {SEVERITIES}, not '{self.severity}'")
+
+
+def _rule(code: str, title: str, description: str, severity: str = ERROR) -> Rule:
+    return Rule(code, title, description, severity)
+
+
+RULES: dict[str, Rule | tuple[Check, tuple[str, ...]]] = {r.code: r for r in [
+    # The package's files.
+    _rule("file", "File present and readable",
+          "Every table's CSV and schema, datapackage.json and CITATION.cff exist and are readable files."),
+    _rule("remote", "No network",
+          "datapackage.json names local files only: a URL as a resource's path, schema or dialect, or as a "
+          "profile other than the standard datapackage.org ones, is refused before anything could fetch it."),
+    _rule("descriptor", "Valid descriptor",
+          "datapackage.json is a valid Frictionless Data Package whose resources are exactly this package's "
+          "tables, each pointing at its own CSV and schema."),
+    _rule("metadata", "Descriptor metadata true",
+          "The descriptor's name, version and citation are this package's: the version equals CITATION.cff's "
+          "(and pyproject.toml's in a checkout), the citation is what CITATION.cff renders."),
+    _rule("hash", "Sizes and hashes match",
+          "Each resource's bytes and sha256 hash in datapackage.json match its file."),
+    _rule("citation", "Valid citation",
+          "CITATION.cff is YAML with a title, a version and authors."),
+    _rule("schema", "Valid schema",
+          "Each schemas/*.json is a readable Table Schema of a table this package declares."),
+    # Each file, as it is read.
+    _rule("encoding", "UTF-8", "Each CSV file is UTF-8 (a byte-order mark is allowed)."),
+    _rule("csv", "Readable CSV",
+          "The file parses as CSV, and every non-blank line is one row (no quote swallows a line break)."),
+    _rule("header", "Columns as declared", "The header row has exactly the schema's columns, in its order."),
+    _rule("field_count", "Full rows", "Every row has as many cells as the header; short rows are not padded."),
+    _rule("type", "Cell type",
+          "Every cell has its column's type: integers are digits only (no 1e3, 25.0 or spaces) within 64 bits, "
+          "numbers are finite, dates are yyyy-mm-dd, lists are lists."),
+    _rule("enum", "Allowed value", "A cell of an enumerated column is one of its values."),
+    _rule("text", "Printable text",
+          "No cell holds a NUL, another control character, a terminal escape or a bidirectional-override "
+          "character, which would hide or reorder what a reader sees."),
+    _rule("formula", "No spreadsheet formula",
+          "No cell starts with =, +, -, @, a tab or a carriage return, which a spreadsheet would run."),
+    _rule("required", "Required value", "A required cell is not empty; a required list has at least one item."),
+    _rule("unique", "Unique key", "A column declared unique has no value twice."),
+    _rule("primary_key", "Unique primary key", "No two rows share the primary key."),
+    _rule("pattern", "Pattern", "A cell matches its column's pattern."),
+    _rule("uri", "Web address", "A column declared `format: uri` holds http(s) addresses."),
+    _rule("minimum", "Minimum", "A value is not below its column's minimum."),
+    _rule("maximum", "Maximum", "A value is not above its column's maximum."),
+    _rule("list_item", "No empty list item", "A list has no empty item (two ';' in a row, or one at an end)."),
+    _rule("item_pattern", "List item pattern", "Each item of a list matches the column's item pattern."),
+    _rule("item_enum", "Allowed list item", "Each item of a list is one of the column's item values."),
+    # Across rows and tables, on the typed frames.
+    Rule("foreign_key", "References resolve",
+         "Every reference resolves to a key of the referenced table, each item of a ;-list included.",
+         check=foreign_keys),
+    Rule("uncited_source", "Every source cited", "Every source is cited by at least one row of another table.",
+         check=sources_cited, needs=ALL),
+    Rule("future_date", "No future date", "Nothing is dated after today.", check=no_future_dates),
+    Rule("date_order", "Dates in order",
+         "detained_on ≤ sentenced_on ≤ the date of each release the person is linked to.",
+         check=dates_in_order, needs=("prisoners", "prisoner_releases", "releases")),
+    Rule("people_within_total", "People within the total",
+         "A release never links more people than its released_total.",
+         check=people_within_total, needs=("prisoner_releases", "releases")),
+    Rule("best_figure_reported", "Best figure reported",
+         "A release's released_total, political_prisoners and foreign_nationals are among its reported figures.",
+         check=best_figure_reported, needs=("releases", "release_figures")),
+    Rule("row_bounds", "No rows lost",
+         "Each table keeps at least the rows its schema declares (x-minRows).", check=row_bounds),
+    Rule("birth_year_only", "Birth year only",
+         "A person's note never gives a full birth date; the record holds the birth year only.",
+         check=birth_year_only, needs=("prisoners",)),
+    Rule("row_upper_bounds", "No sudden growth",
+         "A table holds no more rows than its schema expects (x-maxRows); more is often rows copied twice.",
+         severity=WARNING, check=row_upper_bounds),
+    Rule("two_publishers", "Two publishers",
+         "A US-negotiated release, and a sanctions relief action since 2025, cite at least two publishers.",
+         severity=WARNING, check=two_publishers, needs=("sources", "releases", "sanctions")),
+    Rule("notes_cite_known_sources", "Sources named in notes exist",
+         "A source id named in a note is a row of sources.",
+         severity=WARNING, check=notes_cite_known_sources, needs=ALL),
+    Rule("headline_reported", "Headline facts are reported",
+         "A person's headline detention, verdict, sentence, articles and birth year are each a statement "
+         "of prisoner_facts.", check=headline_reported, needs=("prisoners", "prisoner_facts")),
+    Rule("designation_link", "Judges' designations resolve",
+         "Every judge's designation link names a row of sanction_designations.",
+         check=designations_resolve, needs=("judges", "sanction_designations")),
+    Rule("fact_source", "Fact sources are real",
+         "Each fact_sources row names an existing row, one of its table's declared key facts holding a value, "
+         "and a source that row cites.", check=fact_sources_valid, needs=("fact_sources",)),
+    Rule("key_facts", "Key facts declared", "x-keyFacts names columns of its own table.",
+         check=key_facts_declared),
+    Rule("inferred_link", "Inferred links explained",
+         "A person-release link that no source states outright (link_basis inferred) says why in notes.",
+         check=inferred_links_explained, needs=("prisoner_releases",)),
+    Rule("overlap", "Overlaps declared",
+         "A release overlaps only an earlier release, by no more people than either freed; a person linked to "
+         "two releases makes the later one declare the overlap.", check=overlaps_consistent, needs=("releases",)),
+    Rule("stable_ids", "Published ids kept",
+         "Every id of every published version is still present or redirected in id_redirects, and every redirect "
+         "points at an id that exists.", check=stable_ids, needs=(REDIRECTS,)),
+    Rule("designation_batch_action", "Every list day has an action",
+         "Every day on which a list designates or delists subjects of a jurisdiction has a sanctions action of "
+         "that jurisdiction within 7 days, or a designation_exceptions row with a reason; an exception no longer "
+         "needed fails too.", check=designation_batches_have_actions,
+         needs=("sanction_designations", "sanctions", "designation_exceptions")),
+]}
+
+
+def register(code: str, check: Check, needs: tuple[str, ...] = (), severity: str = ERROR,
+             title: str | None = None, description: str | None = None) -> Check:
+    """Add a cross-table rule to the catalogue; the title and description default to the
+    check's docstring. Returns ``check``, so it may be used as a plain call or after a def."""
+    doc = " ".join((check.__doc__ or code.replace("_", " ")).split())
+    RULES[code] = Rule(code, title or doc.split(".")[0], description or doc, severity, check, tuple(needs))
+    return check
+
+
+def catalogue() -> list[Rule]:
+    """Every rule, plain ``(check, needs)`` entries included, in catalogue order."""
+    return [as_rule(code, entry) for code, entry in RULES.items()]
+
+
+def as_rule(code: str, entry: Rule | tuple[Check, tuple[str, ...]]) -> Rule:
+    if isinstance(entry, Rule):
+        return entry
+    check, needs = entry
+    doc = " ".join((check.__doc__ or code.replace("_", " ")).split())
+    return Rule(code, doc.split(".")[0], doc, ERROR, check, tuple(needs))
+
+
+def severity(code: str) -> str:
+    """The severity of a rule code (an unknown code is an error: never let a problem pass)."""
+    entry = RULES.get(code)
+    return as_rule(code, entry).severity if entry is not None else ERROR
 
 
 def check_rules(tables: Tables, schemas: dict[str, TableSchema]) -> list[Problem]:
-    """Run every rule whose tables loaded; a table that failed to load is reported elsewhere."""
+    """Run every check whose tables were all read; a table that could not be read is reported
+    once, where it failed, and the checks that need it are skipped rather than misled."""
     problems = []
-    for rule, needs in RULES.values():
-        if all(name in tables for name in needs):
-            problems += rule(tables, schemas)
+    for rule in catalogue():
+        if rule.check is not None and all(name in tables for name in rule.needs):
+            problems += rule.check(tables, schemas)
     return problems
+
+
+def skipped(tables: Tables) -> list[str]:
+    """Codes of the checks that did not run because a table they need was not read."""
+    return [r.code for r in catalogue() if r.check is not None and not all(n in tables for n in r.needs)]
+
+
+def render_markdown() -> str:
+    """The catalogue as a Markdown table: the rule lists in README.md and docs/design.md."""
+    lines = ["| rule | severity | title | what it checks |", "|---|---|---|---|"]
+    escaped = [(r, r.description.replace("|", "\\|")) for r in catalogue()]
+    lines += [f"| `{r.code}` | {r.severity} | {r.title} | {description} |" for r, description in escaped]
+    return "\n".join(lines)

@@ -7,12 +7,14 @@ imports pandera at module level, so ``import belarus_data`` stays light.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._files import SCHEMAS, resolve_root
+from .errors import DataValidationError, Problem, unreadable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -20,6 +22,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
 LIST_DELIMITER = ";"
 ROW_KEY_SEPARATOR = "|"
+
+# The tables of this package, declared once. A new table is its name here, plus
+# schemas/<name>.json, datasets/<name>.csv and a loader function in load.py. A data root that
+# lacks one of them, or has a schema of a table not named here, does not validate.
+TABLES: tuple[str, ...] = (
+    "sources",
+    "prisoners",
+    "releases",
+    "prisoner_counts",
+    "prisoner_releases",
+    "release_figures",
+    "sanction_designations",
+    "sanctions",
+    "prisoner_facts",
+    "judges",
+    "designation_exceptions",
+    "fact_sources",
+    "id_redirects",
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +62,7 @@ class Field:
     unique: bool = False
     enum: tuple[str, ...] | None = None
     pattern: str | None = None
+    format: str | None = None  # "uri": the column holds web addresses
     minimum: float | None = None
     maximum: float | None = None
     item_pattern: str | None = None
@@ -75,6 +97,7 @@ class Field:
             unique=bool(c.get("unique", False)),
             enum=tuple(c["enum"]) if "enum" in c else None,
             pattern=c.get("pattern"),
+            format=d.get("format"),
             minimum=c.get("minimum"),
             maximum=c.get("maximum"),
             item_pattern=d.get("x-itemPattern"),
@@ -107,6 +130,7 @@ class TableSchema:
     # x-keyFacts: the columns a row's first source must state, unless fact_sources names another
     key_facts: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # x-notes: what a user can and cannot conclude (rendered in the codebook)
+    max_rows: int | None = None  # expected bound (x-maxRows): more rows is a warning
 
     @property
     def columns(self) -> list[str]:
@@ -140,11 +164,54 @@ class TableSchema:
 
 
 def _read_schema(path: Path) -> TableSchema:
-    d = json.loads(path.read_text(encoding="utf-8"))
+    """The schema at ``path``; DataValidationError naming the file when it cannot be one."""
+    label = f"{SCHEMAS}/{path.name}"
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        return _parse_schema(d, path)
+    except OSError as e:
+        raise DataValidationError([unreadable(label, path, e)]) from None
+    except UnicodeDecodeError:
+        message, rule = "is not UTF-8 text", "schema"
+    except json.JSONDecodeError as e:
+        message, rule = f"is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})", "schema"
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        message, rule = f"is not a Table Schema this package can read ({type(e).__name__}: {e})", "schema"
+    raise DataValidationError([Problem(label, None, None, rule, message)])
+
+
+def _parse_schema(d: Any, path: Path) -> TableSchema:
+    if not isinstance(d, dict) or not isinstance(d.get("fields"), list) or not d["fields"]:
+        raise ValueError("it needs a non-empty list of 'fields'")
+    for bound in ("x-minRows", "x-maxRows"):
+        if bound in d and (not isinstance(d[bound], int) or isinstance(d[bound], bool) or d[bound] < 0):
+            raise ValueError(f"'{bound}' must be a whole number ≥ 0")
+    for f in d["fields"]:
+        if f.get("type", "string") not in _PANDAS_DTYPES:
+            raise ValueError(f"column '{f.get('name')}' has type '{f.get('type')}'; "
+                             f"this package reads {', '.join(_PANDAS_DTYPES)}")
+        for key, pattern in (("pattern", f.get("constraints", {}).get("pattern")), ("x-itemPattern", f.get("x-itemPattern"))):
+            if pattern is not None:
+                try:
+                    re.compile(pattern)
+                except (re.error, TypeError) as e:
+                    raise ValueError(f"column '{f.get('name')}' has a {key} that is not a regular expression ({e})") from None
+    names = [f["name"] for f in d["fields"]]
+    if len(set(names)) != len(names):
+        raise ValueError("a column name appears twice")
     foreign = {}
     for fk in d.get("foreignKeys", []):
         ref = fk["reference"]
         foreign[_one(fk["fields"])] = Reference(ref["resource"], _one(ref["fields"]))
+    for f in d["fields"]:
+        ref = f.get("x-references") or {}
+        if ref and not isinstance(ref, dict):
+            raise ValueError(f"column '{f['name']}' has an x-references that is not an object")
+        if ref and ref.get("resource") not in TABLES:
+            raise ValueError(f"column '{f['name']}' refers to '{ref.get('resource')}', which is not a table of this package")
+    unknown = [r.resource for r in foreign.values() if r.resource not in TABLES]
+    if unknown:
+        raise ValueError(f"a foreign key refers to '{unknown[0]}', which is not a table of this package")
     pk = d.get("primaryKey", [])
     return TableSchema(
         name=path.stem,
@@ -155,6 +222,7 @@ def _read_schema(path: Path) -> TableSchema:
         min_rows=d.get("x-minRows"),
         key_facts=tuple(d.get("x-keyFacts", ())),
         notes=tuple(d.get("x-notes", ())),
+        max_rows=d.get("x-maxRows"),
     )
 
 
@@ -167,9 +235,18 @@ def _one(fields: str | list[str]) -> str:
 
 
 @cache
-def _schemas_in(folder: Path) -> dict[str, TableSchema]:
-    schemas = {p.stem: _read_schema(p) for p in sorted(folder.glob("*.json"))}
-    return {name: schemas[name] for name in _dependency_order(schemas)}
+def _schemas_in(folder: Path) -> tuple[dict[str, TableSchema], tuple[Problem, ...]]:
+    """The declared tables' schemas that could be read, and a problem for each that could not."""
+    found: dict[str, TableSchema] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return {}, (Problem(SCHEMAS, None, None, "file", f"folder is missing (expected at {folder})"),)
+    for name in TABLES:
+        try:
+            found[name] = _read_schema(folder / f"{name}.json")
+        except DataValidationError as e:
+            problems += e.problems
+    return {name: found[name] for name in _dependency_order(found)}, tuple(problems)
 
 
 def _dependency_order(schemas: dict[str, TableSchema]) -> list[str]:
@@ -189,8 +266,27 @@ def _dependency_order(schemas: dict[str, TableSchema]) -> list[str]:
 
 
 def schemas(root: str | Path | None = None) -> dict[str, TableSchema]:
-    """Every table's schema, keyed by table name, referenced tables first."""
-    return _schemas_in(resolve_root(root) / SCHEMAS)
+    """Every table's schema, keyed by table name, referenced tables first.
+
+    Raises DataValidationError naming each declared table whose schema is missing or unreadable.
+    """
+    found, problems = _schemas_in(resolve_root(root) / SCHEMAS)
+    if problems:
+        raise DataValidationError(list(problems))
+    return found
+
+
+def readable_schemas(root: str | Path | None = None) -> tuple[dict[str, TableSchema], list[Problem]]:
+    """The schemas that could be read, and the problems of the others (for the validator, which
+    reports every problem instead of stopping at the first)."""
+    folder = resolve_root(root) / SCHEMAS
+    found, problems = _schemas_in(folder)
+    declared = {f"{name}.json" for name in TABLES}
+    strays = [Problem(f"{SCHEMAS}/{p.name}", None, None, "schema",
+                      f"is not a table of this package (the tables are: {', '.join(TABLES)}); "
+                      "remove it, or declare the table in belarus_data.schema.TABLES")
+              for p in sorted(folder.glob("*.json")) if p.name not in declared] if folder.is_dir() else []
+    return found, [*problems, *strays]
 
 
 def table_schema(name: str, root: str | Path | None = None) -> TableSchema:

@@ -1,141 +1,206 @@
-"""Validate a data root: descriptor, files, cells (pandera), and cross-table rules -> one report."""
+"""Validate a data root: descriptor, citation, schemas, files, cells, and cross-table rules ->
+one report. The checks of each file are the loader's own (``_read.check_file``)."""
 from __future__ import annotations
 
-import csv
-import io
+import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from . import _package
-from ._files import DATASETS, DESCRIPTOR, resolve_root
-from ._read import FIRST_DATA_ROW, read_bytes, read_table
+from ._files import CITATION, DATASETS, DESCRIPTOR, SCHEMAS, resolve_root
+from ._read import PARSE_RULES, check_file, read_bytes
 from .errors import DataValidationError, Problem
-from .rules import check_rules, no_formulas
-from .schema import TableSchema, schemas
+from .rules import ERROR, check_rules, severity, skipped
+from .schema import TABLES, readable_schemas
+
+PACKAGE_NAME = "belarus-data"
+REPORT_FORMAT = "belarus-data-validation-report/1"  # bumped when the JSON report changes shape
+# Descriptor properties that frictionless would open (and fetch, were they URLs).
+_OPENED = ("path", "schema", "dialect", "profile", "$schema")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://|^//", re.I)
+_PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
+# The standard profiles, which frictionless carries and recognises by their address alone.
+_STANDARD_PROFILE = re.compile(r"^https://datapackage\.org/profiles/\d+\.\d+/[a-z]+\.json$")
 
 
 def problems(root: str | Path | None = None) -> list[Problem]:
-    """Every problem in the data at ``root`` (default: the installed data); empty when valid."""
+    """Every problem in the data at ``root`` (default: the installed data), warnings included;
+    empty when there is nothing to report."""
+    return _run(root)[0]
+
+
+def _run(root: str | Path | None) -> tuple[list[Problem], list[str]]:
     base = resolve_root(root)
+    if not base.is_dir():
+        return [Problem(str(base), None, None, "file", "the data root is not a folder (give a checkout or an "
+                        "unpacked data package: a folder holding datapackage.json, datasets/ and schemas/)")], []
     _package.descriptor.cache_clear()  # a contributor may have just rebuilt it
     found = descriptor_problems(base)
+    descriptor_ok = not any(p.file == DESCRIPTOR and p.rule in ("file", "remote") for p in found)
+    found += citation_problems(base)
+    known, schema_problems = readable_schemas(base)
+    found += schema_problems
     tables: dict[str, pd.DataFrame] = {}
-    raw: dict[str, pd.DataFrame] = {}
-    known = schemas(base)
     for name, schema in known.items():
         label = f"{DATASETS}/{name}.csv"
         data, file_problems = read_bytes(base / label, label)
         found += file_problems
         if data is None:
             continue
-        if (base / DESCRIPTOR).exists():
-            found += _package.hash_problems(base, label, data)
-        result = read_table(data, schema, label)
+        if descriptor_ok:
+            found += _descriptor_guarded(lambda: _package.hash_problems(base, label, data))
+        result = check_file(data, schema, label)
         found += result.problems
-        if result.frame is None:
-            continue
-        found += field_count_problems(data, len(schema.fields), label)
-        found += pandera_problems(result.frame, schema, label)
-        tables[name], raw[name] = result.frame, result.raw
-    found += no_formulas(raw)
+        if result.frame is not None and not any(p.rule in PARSE_RULES for p in result.problems):
+            tables[name] = result.frame  # a file read wrongly would mislead every cross-table rule
     found += check_rules(tables, known)
-    return sorted(set(_without_echoes(found)), key=lambda p: (p.file, p.row or 0, p.column or "", p.rule))
-
-
-def _without_echoes(found: list[Problem]) -> list[Problem]:
-    """A cell that is not of its type is emptied when typed; pandera then reports it missing too.
-    Keep the first, real report only."""
-    mistyped = {(p.file, p.row, p.column) for p in found if p.rule in ("type", "enum")}
-    return [p for p in found if not (p.rule == "required" and (p.file, p.row, p.column) in mistyped)]
+    return sorted(set(found), key=lambda p: (p.file, p.row or 0, p.column or "", p.rule, p.message)), skipped(tables)
 
 
 def validate(root: str | Path | None = None) -> None:
-    """Raise :class:`DataValidationError` listing every problem, or return None when valid."""
-    found = problems(root)
-    if found:
-        raise DataValidationError(found)
+    """Raise :class:`DataValidationError` listing every error-level problem, or return None
+    when there is none (warning-level problems, listed by ``problems()``, do not fail)."""
+    errors = [p for p in problems(root) if severity(p.rule) == ERROR]
+    if errors:
+        raise DataValidationError(errors)
+
+
+def report(root: str | Path | None = None) -> dict[str, Any]:
+    """The validation report for programs (``belarus-data validate --format json``).
+
+    ``{"format", "valid", "root", "version", "errors", "warnings", "skipped_rules", "problems":
+    [{"file", "row", "column", "rule", "severity", "message"}]}``; ``row`` counts the header as
+    row 1 and is null for file-level problems, ``column`` null when the problem is not one
+    column's; ``skipped_rules`` are cross-table checks not run because a table they need could
+    not be read.
+    """
+    from ._version import package_version
+
+    found, not_run = _run(root)
+    listed = [{"file": p.file, "row": p.row, "column": p.column, "rule": p.rule,
+               "severity": severity(p.rule), "message": p.message} for p in found]
+    errors = sum(1 for p in listed if p["severity"] == ERROR)
+    return {"format": REPORT_FORMAT, "valid": errors == 0, "root": str(resolve_root(root)),
+            "version": package_version(), "errors": errors, "warnings": len(listed) - errors,
+            "skipped_rules": not_run, "problems": listed}
+
+
+def _descriptor_guarded(check) -> list[Problem]:
+    try:
+        return check()
+    except DataValidationError as e:  # reported once by descriptor_problems
+        return [] if all(p.file == DESCRIPTOR for p in e.problems) else list(e.problems)
 
 
 def descriptor_problems(base: Path) -> list[Problem]:
-    """datapackage.json must exist and be a valid Frictionless Data Package descriptor."""
-    path = base / DESCRIPTOR
-    if not path.exists():
-        return [Problem(DESCRIPTOR, None, None, "file", f"file is missing (expected at {path})")]
+    """datapackage.json exists, names no remote file, is a valid Frictionless descriptor of
+    exactly this package's tables, and its metadata are true."""
+    try:
+        d = _package.descriptor(base)
+    except DataValidationError as e:
+        return list(e.problems)
+    found = remote_problems(d)
+    if found:  # never hand a descriptor with URLs to frictionless, which would fetch them
+        return found
+    found += _frictionless_problems(base)
+    return found + resource_problems(d) + metadata_problems(base, d)
+
+
+def remote_problems(d: dict[str, Any]) -> list[Problem]:
+    """A URL where frictionless would open a file (a profile, a resource's path, schema or
+    dialect) is refused: the package never needs the network."""
+    places = [("the package", d)] + [(f"resource '{r.get('name', i)}'", r) for i, r in enumerate(d.get("resources", []))]
+    found = []
+    for where, item in places:
+        for key in _OPENED:
+            values = item.get(key)
+            for value in values if isinstance(values, list) else [values]:
+                standard = key in ("profile", "$schema") and isinstance(value, str) and _STANDARD_PROFILE.match(value)
+                if isinstance(value, str) and _URL.match(value) and not standard:
+                    found.append(Problem(DESCRIPTOR, None, None, "remote",
+                                         f"{where} gives its {key} as a URL ({value}); this package reads local "
+                                         "files only and never fetches anything: point it at a file in the package"))
+                elif key == "profile" and isinstance(value, str) and value not in _PROFILES and not standard:
+                    found.append(Problem(DESCRIPTOR, None, None, "descriptor",
+                                         f"{where} has profile '{value}'; expected one of {', '.join(sorted(_PROFILES))}"))
+    return found
+
+
+def _frictionless_problems(base: Path) -> list[Problem]:
     import frictionless
 
-    report = frictionless.Package.validate_descriptor(str(path))
+    report = frictionless.Package.validate_descriptor(str(base / DESCRIPTOR))
     return [Problem(DESCRIPTOR, None, None, "descriptor", e.message) for e in report.errors]
 
 
-def field_count_problems(data: bytes, expected: int, label: str) -> list[Problem]:
-    """Rows with more or fewer cells than the header (pandas would pad short rows silently)."""
-    text = data.decode("utf-8-sig")
-    rows = (r for r in csv.reader(io.StringIO(text)) if r)
-    next(rows, None)
-    return [Problem(label, n, None, "field_count", f"row has {len(r)} cells, the header has {expected}")
-            for n, r in enumerate(rows, start=FIRST_DATA_ROW) if len(r) != expected]
+def resource_problems(d: dict[str, Any]) -> list[Problem]:
+    """The resources are exactly the package's tables, each with its own file and schema."""
+    found = []
+    if d.get("name") != PACKAGE_NAME:
+        found.append(Problem(DESCRIPTOR, None, None, "descriptor",
+                             f"the package is named '{d.get('name')}', not '{PACKAGE_NAME}': "
+                             "this is not a belarus-data package"))
+    resources = {r.get("name"): r for r in d.get("resources", [])}
+    for name in TABLES:
+        r = resources.get(name)
+        if r is None:
+            found.append(Problem(DESCRIPTOR, None, None, "descriptor", f"resource '{name}' is missing; "
+                                 "every table of the package must be described (run `belarus-data build-datapackage`)"))
+            continue
+        for key, expected in (("path", f"{DATASETS}/{name}.csv"), ("schema", f"{SCHEMAS}/{name}.json")):
+            if r.get(key) != expected:
+                found.append(Problem(DESCRIPTOR, None, None, "descriptor",
+                                     f"resource '{name}' has {key} {r.get(key)!r}, expected '{expected}'"))
+    found += [Problem(DESCRIPTOR, None, None, "descriptor",
+                      f"resource '{name}' is not a table of this package (the tables are: {', '.join(TABLES)})")
+              for name in resources if name not in TABLES]
+    return found
 
 
-_RULE_NAMES = {
-    "not_nullable": "required",
-    "field_uniqueness": "unique",
-    "multiple_fields_uniqueness": "primary_key",
-    "dtype": "type",
-    "column_in_dataframe": "header",
-    "column_in_schema": "header",
-    "column_ordered": "header",
-    "str_matches": "pattern",
-    "greater_than_or_equal_to": "minimum",
-    "less_than_or_equal_to": "maximum",
-}
-_MESSAGES = {
-    "type": "must be a list",
-    "list_item": "has an empty item (two ';' in a row, or one at an end)",
-}
-
-
-def pandera_problems(frame: pd.DataFrame, schema: TableSchema, label: str) -> list[Problem]:
-    """Run the pandera schema derived from the Table Schema; one Problem per failing cell."""
-    import pandera.errors
+def metadata_problems(base: Path, d: dict[str, Any]) -> list[Problem]:
+    """The descriptor's version and citation are what the citation file and project say."""
+    from .cite import cite, citation_metadata
 
     try:
-        schema.to_pandera().validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as e:
-        return [_to_problem(r, schema, label) for r in e.failure_cases.to_dict("records")]
+        meta = citation_metadata(base)
+        citation = cite("text", base)
+    except DataValidationError:
+        return []  # reported by citation_problems
+    found = []
+    versions = {f"{CITATION}": str(meta.get("version"))}
+    pyproject = _pyproject_version(base)
+    if pyproject is not None:
+        versions["pyproject.toml"] = pyproject
+    for where, version in versions.items():
+        if str(d.get("version")) != version:
+            found.append(Problem(DESCRIPTOR, None, None, "metadata",
+                                 f"version is '{d.get('version')}' but {where} says '{version}'"))
+    if d.get("citation") != citation:
+        found.append(Problem(DESCRIPTOR, None, None, "metadata",
+                             f"citation is not the one {CITATION} gives; run `belarus-data build-datapackage`"))
+    return found
+
+
+def _pyproject_version(base: Path) -> str | None:
+    import tomllib
+
+    try:
+        return str(tomllib.loads((base / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
+    except FileNotFoundError:
+        return None  # an unpacked data package or an installed wheel has none
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as e:
+        return f"(unreadable: {type(e).__name__})"
+
+
+def citation_problems(base: Path) -> list[Problem]:
+    """CITATION.cff is YAML with a title, a version and authors, so `cite` can render it."""
+    from .cite import cite
+
+    try:
+        cite("bibtex", base)
+        cite("text", base)
+    except DataValidationError as e:
+        return list(e.problems)
     return []
-
-
-def _to_problem(case: dict, schema: TableSchema, label: str) -> Problem:
-    check = str(case.get("check"))
-    rule = _RULE_NAMES.get(check.split("(")[0], check.split("(")[0])
-    column = case.get("column")
-    if rule == "pattern" and isinstance(column, str) and column.endswith("url"):
-        rule = "uri"
-    index = case.get("index")
-    row = int(index) + FIRST_DATA_ROW if index is not None and pd.notna(index) else None
-    value = case.get("failure_case")
-    if rule == "primary_key":
-        column = None
-        message = f"duplicate primary key ({', '.join(schema.primary_key)})"
-    elif rule == "unique":
-        message = f"'{value}' appears more than once; this column is a key"
-    elif rule == "required":
-        message = "value is required" if not schema.field(column).is_list else \
-            "must list at least one item, with no empty item"
-    elif rule in _MESSAGES:
-        message = f"{value!r} {_MESSAGES[rule]}"
-    else:
-        constraint = _constraint_text(schema, column, rule)
-        message = f"'{value}' breaks {rule}{constraint}"
-    return Problem(label, row, column if isinstance(column, str) else None, rule, message)
-
-
-def _constraint_text(schema: TableSchema, column: object, rule: str) -> str:
-    if not isinstance(column, str) or column not in schema.columns:
-        return ""
-    f = schema.field(column)
-    value = {"pattern": f.pattern, "minimum": f.minimum, "maximum": f.maximum, "uri": "http(s)://...",
-             "item_pattern": f.item_pattern,
-             "item_enum": "one of " + ", ".join(f.item_enum) if f.item_enum else None}.get(rule)
-    return f" ({value})" if value is not None else ""
