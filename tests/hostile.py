@@ -133,6 +133,8 @@ def both(*mutations: Mutation) -> Mutation:
 
 V = ("validate", "--root", "{root}")
 REL = "datasets/releases.csv"
+# the cell count of a releases row, from its schema (a short row has one fewer, a long one more)
+RELEASE_COLUMNS = len(json.loads((REPO / "schemas" / "releases.json").read_text(encoding="utf-8"))["fields"])
 PEOPLE = "datasets/prisoners.csv"
 CASES = [
     # Values: the two paths agree because there is one; each of these is refused.
@@ -146,8 +148,8 @@ CASES = [
     Case("number written 1e999", cell("prisoners", "sentence_years", "1e999"), V, 1, (PEOPLE, "too large to be a finite number")),
     Case("number written NaN", cell("prisoners", "sentence_years", "NaN"), V, 1, (PEOPLE, "'NaN' is not a number")),
     Case("short row", raw_line("releases", lambda line: line[: line.rindex(b",")]), V, 1,
-         (REL, "row 2", "[field_count]", "row has 11 cells")),
-    Case("long row", raw_line("releases", lambda line: line + b",extra"), V, 1, (REL, "[field_count]", "row has 13 cells")),
+         (REL, "row 2", "[field_count]", f"row has {RELEASE_COLUMNS - 1} cells")),
+    Case("long row", raw_line("releases", lambda line: line + b",extra"), V, 1, (REL, "[field_count]", f"row has {RELEASE_COLUMNS + 1} cells")),
     Case("NUL in a text cell", cell("prisoners", "notes", "before\x00after"), V, 1, (PEOPLE, "[text]", "U+0000")),
     Case("terminal escape in a name", cell("prisoners", "name", "\x1b[31mRed\x1b[0m"), V, 1, (PEOPLE, "'name'", "U+001B")),
     Case("bidi override in a name", cell("prisoners", "name", "Ales\u202eikstaila"), V, 1, (PEOPLE, "U+202E")),

@@ -38,7 +38,9 @@ UK_BATCH = _designations(("uk_sanctions_list", "BEL1", "2023-12-07", None),
 
 
 def test_the_rule_is_registered_for_validate():
-    assert RULES["designation_batch_action"][0] is designation_batches_have_actions
+    from belarus_data.rules import as_rule
+
+    assert as_rule("designation_batch_action", RULES["designation_batch_action"]).check is designation_batches_have_actions
 
 
 def test_a_batch_without_an_action_fails_naming_the_first_row_and_the_day():

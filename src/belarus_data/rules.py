@@ -514,7 +514,7 @@ RULES: dict[str, Rule | tuple[Check, tuple[str, ...]]] = {r.code: r for r in [
          check=designations_resolve, needs=("judges", "sanction_designations")),
     Rule("fact_source", "Fact sources are real",
          "Each fact_sources row names an existing row, one of its table's declared key facts holding a value, "
-         "and a source that row cites.", check=fact_sources_valid, needs=("fact_sources",)),
+         "and a source that row cites.", check=fact_sources_valid, needs=ALL),
     Rule("key_facts", "Key facts declared", "x-keyFacts names columns of its own table.",
          check=key_facts_declared),
     Rule("inferred_link", "Inferred links explained",
