@@ -103,9 +103,26 @@ def test_an_article_part_refines_the_same_article_but_other_articles_do_not_agre
 
 
 def test_two_roster_records_agreeing_with_one_person_merge_neither():
-    records = [_record(1, "Ivan Ivanou", years=3.0), _record(2, "Ivan Ivanou", years=3.0)]
-    merges, report = match([_curated("ivan", "Ivan Ivanou", years="3")], records)
+    records = [_record(1, "Ivan Ivanou", arrested="2021-01-02"), _record(2, "Ivan Ivanou", arrested="2021-01-02")]
+    merges, report = match([_curated("ivan", "Ivan Ivanou", detained="2021-01-02")], records)
     assert merges == [] and "several roster records agree" in report[0]
+
+
+def test_an_equal_sentence_length_alone_does_not_merge_but_is_reported():
+    records = [_record(1, "Ivan Ivanou", years=5.0), _record(2, "Piotr Piatrou", arrested="2021-01-02", years=5.0)]
+    curated = [_curated("ivan", "Ivan Ivanou", years="5"),
+               _curated("piotr", "Piotr Piatrou", detained="2021-01-02", years="5")]
+    merges, report = match(curated, records)
+    assert [(m.person_id, m.evidence) for m in merges] == [("piotr", ["detained_on 2021-01-02", "sentence_years 5"])]
+    assert any(line.startswith("ivan: candidate record 1") and "sentence_years 5 agrees (not enough alone)" in line
+               for line in report)
+
+
+def test_a_record_no_longer_merged_does_not_take_back_the_curated_persons_id():
+    records = [_record(5, "Ivan Ivanou", years=5.0)]
+    curated = [_curated("ivan-the-curated", "Ivan Ivanou", years="5")]
+    rows, _, merges, _ = build_prisoners(records, [], curated, {}, {5: "ivan-the-curated"}, "roster", "2023-03")
+    assert merges == [] and sorted(r["person_id"] for r in rows) == ["ivan-ivanou", "ivan-the-curated"]
 
 
 def test_merged_people_keep_their_id_and_both_values_are_facts():

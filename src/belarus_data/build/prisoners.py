@@ -7,10 +7,11 @@ Merging. A curated person and a roster record are the same person when (1) a spe
 curated person (name, name_be, name_ru or an alias) and a spelling of the record (Viasna's name
 or its page's slug) are the same name after folding transliteration, word order ignored, and (2)
 at least one fact agrees: the detention day, the verdict day, an article (one code equal to, or
-a part-level refinement of, the other: ``361-4`` ~ ``361-4-1``), the sentence length, or the
-Viasna page URL. A curated person with such evidence for more than one record, or a record
-claimed by more than one curated person, is not merged and is reported. Likely matches without
-evidence (same name but no agreeing fact, or a close spelling) are reported, never merged.
+a part-level refinement of, the other: ``361-4`` ~ ``361-4-1``), or the Viasna page URL. An equal
+sentence length is listed with the evidence but never merges on its own: many people got the same
+term. A curated person with such evidence for more than one record, or a record claimed by more
+than one curated person, is not merged and is reported. Likely matches without evidence (same name
+but no agreeing fact, or a close spelling) are reported, never merged.
 
 Headline values. For detained_on, sentenced_on, sentence_years, criminal_code_articles and
 birth_year the curated value wins where there is one, else the roster's; every value reported
@@ -83,8 +84,11 @@ def _article_agrees(a: str, b: str) -> bool:
     return a == b or a.startswith(b + "-") or b.startswith(a + "-")
 
 
+SUPPORTING_ONLY = ("sentence_years",)  # agreeing facts that are shown but cannot merge on their own
+
+
 def evidence(person: dict[str, str], record: RosterRecord) -> list[str]:
-    """The facts on which a curated person and a roster record agree."""
+    """The facts on which a curated person and a roster record agree (see :func:`merges_on`)."""
     found = []
     raw = record.raw
     if person["detained_on"] and person["detained_on"] == raw.get("arrested"):
@@ -103,6 +107,11 @@ def evidence(person: dict[str, str], record: RosterRecord) -> list[str]:
     return found
 
 
+def merges_on(found: list[str]) -> bool:
+    """Whether agreeing facts are enough to merge: one besides those in SUPPORTING_ONLY."""
+    return any(not fact.startswith(SUPPORTING_ONLY) for fact in found)
+
+
 def match(curated: list[dict[str, str]], records: list[RosterRecord]) -> tuple[list[Merge], list[str]]:
     """(merges, report lines: unmerged conflicts and likely-but-unconfirmed candidates)."""
     by_key: dict[str, set[int]] = defaultdict(set)
@@ -119,12 +128,12 @@ def match(curated: list[dict[str, str]], records: list[RosterRecord]) -> tuple[l
     claims: dict[int, list[str]] = defaultdict(list)
     for pid, found in proposals.items():
         for m in found:
-            if m.evidence:
+            if merges_on(m.evidence):
                 claims[m.record.record_id].append(pid)
     merges, report = [], []
     for person in curated:
         pid = person["person_id"]
-        backed = [m for m in proposals[pid] if m.evidence]
+        backed = [m for m in proposals[pid] if merges_on(m.evidence)]
         if len(backed) == 1 and len(claims[backed[0].record.record_id]) == 1:
             merges.append(backed[0])
         elif len(backed) > 1:
@@ -134,9 +143,10 @@ def match(curated: list[dict[str, str]], records: list[RosterRecord]) -> tuple[l
             report.append(f"{pid}: not merged, record {backed[0].record.record_id} is also claimed by "
                           + ", ".join(p for p in claims[backed[0].record.record_id] if p != pid))
         for m in proposals[pid]:
-            if not m.evidence:
+            if not merges_on(m.evidence):
+                agreeing = f"only {', '.join(m.evidence)} agrees (not enough alone)" if m.evidence else "no agreeing fact"
                 report.append(f"{pid}: candidate record {m.record.record_id} ({m.record.name}, {m.record.url}): "
-                              "same name, no agreeing fact; not merged")
+                              f"same name, {agreeing}; not merged")
     merged_ids = {m.person_id for m in merges}
     merged_records = {m.record.record_id for m in merges}
     choices = {pos: name_key(r.name) for pos, r in enumerate(records)}
@@ -245,7 +255,8 @@ def build_prisoners(records: list[RosterRecord], problems: list[Problem], curate
             row["source_ids"] = join(_dedupe([*_split(person["source_ids"]), roster_source]))
         rows.append(row)
         facts += _curated_facts(person)
-    reused = {rid: pid for rid, pid in committed_ids.items() if rid not in merged_by_record}
+    # A record that was merged before and no longer is must not take back the curated person's id.
+    reused = {rid: pid for rid, pid in committed_ids.items() if rid not in merged_by_record and pid not in taken}
     taken |= set(reused.values())
     for record in records:
         if record.record_id in merged_by_record:
