@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .load import JURISDICTIONS, LIST_JURISDICTION
+
 NOT_FREED = "refused_to_leave_reimprisoned"
 HOME = "BY"
 #: the day the roster export is dated to: only its month (2023-03) is known, so the middle of the
@@ -244,9 +246,6 @@ def by_channel(freed: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
 
 # --- notebook 05: judges and sanctions ------------------------------------------------------
 
-LIST_JURISDICTION = {"us_ofac_sdn": "US", "uk_sanctions_list": "UK", "eu_financial_sanctions": "EU"}
-
-
 def judge_designations(judges: pd.DataFrame, designations: pd.DataFrame) -> pd.DataFrame:
     """One row per judge and designation: judge_id, name, prisoners_sentenced, jurisdiction,
     list, list_entry_id, designated_on, status, list_as_of (judges without one are left out)."""
@@ -270,7 +269,7 @@ def designated_share(judges: pd.DataFrame, designations: pd.DataFrame, top: int 
         pool = judges[judges.prisoners_sentenced >= cut]
     links = judge_designations(pool, designations)
     rows = {}
-    for jurisdiction in ("US", "UK", "EU"):
+    for jurisdiction in JURISDICTIONS:
         hit = links[links.jurisdiction == jurisdiction].judge_id.nunique()
         rows[jurisdiction] = {"judges": len(pool), "designated": hit}
     rows["any"] = {"judges": len(pool), "designated": links.judge_id.nunique()}
