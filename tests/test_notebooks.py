@@ -23,8 +23,8 @@ NOTEBOOKS = notebook_paths(REPO)
 reproduce_module = importlib.import_module("belarus_data.reproduce")  # the module, not the function
 
 
-def test_there_are_the_four_notebooks_in_order():
-    assert [p.stem[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_"]
+def test_there_are_the_five_notebooks_in_order():
+    assert [p.stem[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
