@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._constraints import FIRST_DATA_ROW, constraint_problems
 from .errors import DataValidationError, Problem, unreadable
 from .schema import LIST_DELIMITER, Field, TableSchema
 
@@ -27,7 +28,6 @@ _DATE = r"(1[89]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"  # 1800-2199: within datetime
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
 _BOOLEANS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
-FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet numbers them
 # A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, tab or CR first.
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 # Characters that hide or reorder what a reader sees: C0 and C1 controls (NUL, ESC of terminal
@@ -75,20 +75,18 @@ def read_typed(data: bytes, schema: TableSchema, label: str) -> pd.DataFrame:
 
 def check_file(data: bytes, schema: TableSchema, label: str) -> ReadResult:
     """Read a file and run every check on it alone: encoding, CSV structure, header, full rows,
-    each cell's type, printable text, no formula, and the schema's constraints (pandera)."""
+    each cell's type, printable text, no formula, and the schema's constraints."""
     result = read_table(data, schema, label)
     if result.frame is None:
         return result
     problems = result.problems + field_count_problems(data, len(schema.fields), label) \
         + text_problems(result.raw, label)
-    from ._pandera import pandera_problems  # imports pandera: only once a file is read
-
-    problems += pandera_problems(result.frame, schema, label)
+    problems += constraint_problems(result.frame, schema, label)
     return ReadResult(result.frame, _summarised(_without_echoes(problems), label), result.raw)
 
 
 def _without_echoes(found: list[Problem]) -> list[Problem]:
-    """A cell that is not of its type is emptied when typed; pandera then reports it missing too.
+    """A cell that is not of its type is emptied when typed; the constraints then report it missing too.
     Keep the first, real report only."""
     mistyped = {(p.file, p.row, p.column) for p in found if p.rule in ("type", "enum")}
     return [p for p in found if not (p.rule == "required" and (p.file, p.row, p.column) in mistyped)]
