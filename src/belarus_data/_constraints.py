@@ -9,6 +9,9 @@ pandera, whose import and per-check overhead cost more than reading the files.
 """
 from __future__ import annotations
 
+from itertools import chain
+
+import numpy as np
 import pandas as pd
 
 from .errors import Problem
@@ -64,12 +67,13 @@ def _broken(s: pd.Series, present, passed: pd.Series, label: str, f: Field, rule
 
 def _list_problems(s: pd.Series, f: Field, label: str) -> list[Problem]:
     """Checks on the items, vectorised over the exploded column (not one Python call per cell)."""
-    items = s.explode()
-    items = items[items.notna()].astype(str)
+    cells = s.tolist()
+    counts = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+    items = pd.Series(list(chain.from_iterable(cells)), index=np.repeat(s.index, counts), dtype="string")
     lengths = items.str.len()
     found = []
     if f.required:
-        empty = _any_item(s, items, lengths == 0) | (s.map(len) == 0).to_numpy()
+        empty = _any_item(s, items, lengths == 0) | (counts == 0)
         found += _cells(s, empty, label, f.name, "required",
                         lambda v: "must list at least one item, with no empty item")
     else:
