@@ -80,3 +80,25 @@ def test_loading_imports_neither_pandera_nor_frictionless():
             "print(*[m for m in ('pandera', 'frictionless', 'rapidfuzz') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table=st.sampled_from(["sources", "releases", "judges"]), data=st.data())
+def test_the_whole_file_search_never_skips_a_cell_the_column_search_would_refuse(table, data):
+    """The invisible-character and formula checks first search the whole file and search each
+    column only when it may hold such a cell: that shortcut must never lose a problem."""
+    from belarus_data._read import text_problems
+
+    rows = _rows(table)
+    header, body = rows[0], rows[1:]
+    for _ in range(data.draw(st.integers(1, 3), label="cells")):
+        i = data.draw(st.integers(0, len(body) - 1), label="row")
+        j = data.draw(st.integers(0, len(header) - 1), label="column")
+        body[i][j] = data.draw(st.text(alphabet='ab ,;"=+-@\t\r\x00\x1b\x85\u202e\u2067\ufeff', max_size=6),
+                               label=header[j])
+    data_bytes = _csv([header, *body])
+    result = read_table(data_bytes, SCHEMAS[table], table)
+    if result.raw is None:
+        return
+    text = data_bytes.decode("utf-8-sig")
+    assert text_problems(result.raw, table, text) == text_problems(result.raw, table, text, search_all=True)
