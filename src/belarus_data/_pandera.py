@@ -12,13 +12,9 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
-from ._read import FIRST_DATA_ROW
+from ._constraints import FIRST_DATA_ROW, URI
 from .errors import Problem
 from .schema import Field, TableSchema
-
-# http(s), a host that does not end with a dot (`example.org.` is the same host written as an
-# absolute DNS name, which URI validators and many clients refuse), then anything but spaces.
-_URI = r"^https?://[^\s/?#]+(?<!\.)(?:[/?#]\S*)?$"
 
 
 def table_to_pandera(schema: TableSchema) -> pa.DataFrameSchema:
@@ -43,7 +39,7 @@ def _column(f: Field) -> pa.Column:
     if f.is_list:
         checks += _list_checks(f)
     elif f.type == "string" and f.format == "uri":
-        checks.append(pa.Check(lambda s: s.str.match(_URI), element_wise=False, name="uri"))
+        checks.append(pa.Check(lambda s: s.str.match(URI), element_wise=False, name="uri"))
     return pa.Column(
         None if f.is_list else f.pandas_dtype,
         checks=checks,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._constraints import FIRST_DATA_ROW, constraint_problems
 from .errors import DataValidationError, Problem, unreadable
 from .schema import LIST_DELIMITER, Field, TableSchema
 
@@ -27,12 +28,18 @@ _DATE = r"(1[89]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"  # 1800-2199: within datetime
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
 _BOOLEANS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
-FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet numbers them
 # A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, tab or CR first.
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 # Characters that hide or reorder what a reader sees: C0 and C1 controls (NUL, ESC of terminal
 # escapes, ...), bidirectional embeddings, overrides and isolates, and a stray byte-order mark.
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Whether a file can hold such a cell at all, searched once in its whole text (RE2, through
+# pyarrow, which pandas already loaded: a few ms for every file together) so that the per-column
+# searches run only for a file that may. Line ends are not cells' characters; a line break inside
+# a cell also breaks the line count, and then every column is searched anyway.
+_UNPRINTABLE_IN_FILE = (r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\x{202a}-\x{202e}\x{2066}-\x{2069}\x{feff}]"
+                        r"|\r[^\n]|\r$")
+_FORMULA_IN_FILE = r'(?m)(?:^|,)"?[=+\-@\t\r]'  # a cell starts a line or follows a comma
 # After a problem that breaks parsing, the file's other problems are mostly its echoes.
 PARSE_RULES = ("csv",)
 
@@ -75,20 +82,20 @@ def read_typed(data: bytes, schema: TableSchema, label: str) -> pd.DataFrame:
 
 def check_file(data: bytes, schema: TableSchema, label: str) -> ReadResult:
     """Read a file and run every check on it alone: encoding, CSV structure, header, full rows,
-    each cell's type, printable text, no formula, and the schema's constraints (pandera)."""
+    each cell's type, printable text, no formula, and the schema's constraints."""
     result = read_table(data, schema, label)
     if result.frame is None:
         return result
-    problems = result.problems + field_count_problems(data, len(schema.fields), label) \
-        + text_problems(result.raw, label)
-    from ._pandera import pandera_problems  # imports pandera: only once a file is read
-
-    problems += pandera_problems(result.frame, schema, label)
+    text = data.decode("utf-8-sig")
+    broken = any(p.rule in PARSE_RULES for p in result.problems)
+    problems = result.problems + field_count_problems(text, len(schema.fields), label) \
+        + text_problems(result.raw, label, text, search_all=broken)
+    problems += constraint_problems(result.frame, schema, label)
     return ReadResult(result.frame, _summarised(_without_echoes(problems), label), result.raw)
 
 
 def _without_echoes(found: list[Problem]) -> list[Problem]:
-    """A cell that is not of its type is emptied when typed; pandera then reports it missing too.
+    """A cell that is not of its type is emptied when typed; the constraints then report it missing too.
     Keep the first, real report only."""
     mistyped = {(p.file, p.row, p.column) for p in found if p.rule in ("type", "enum")}
     return [p for p in found if not (p.rule == "required" and (p.file, p.row, p.column) in mistyped)]
@@ -106,32 +113,41 @@ def _summarised(found: list[Problem], label: str) -> list[Problem]:
                              "they probably follow from the one above; fix it and validate again")]
 
 
-def field_count_problems(data: bytes, expected: int, label: str) -> list[Problem]:
+def field_count_problems(text: str, expected: int, label: str) -> list[Problem]:
     """Rows with more or fewer cells than the header (pandas would pad short rows silently)."""
-    text = data.decode("utf-8-sig")
     try:
-        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+        counts = [len(r) for r in csv.reader(io.StringIO(text, newline="")) if r]
     except csv.Error as e:
         return [Problem(label, None, None, "csv", f"not a readable CSV file: {e}")]
-    return [Problem(label, n, None, "field_count", f"row has {len(r)} cells, the header has {expected}")
-            for n, r in enumerate(rows[1:], start=FIRST_DATA_ROW) if len(r) != expected]
+    return [Problem(label, n, None, "field_count", f"row has {count} cells, the header has {expected}")
+            for n, count in enumerate(counts[1:], start=FIRST_DATA_ROW) if count != expected]
 
 
-def text_problems(raw: pd.DataFrame, label: str) -> list[Problem]:
+def text_problems(raw: pd.DataFrame, label: str, text: str, search_all: bool = False) -> list[Problem]:
     """Cells that a spreadsheet would run as a formula, or that hold characters which hide or
-    reorder text on a screen (checked on the text as written)."""
+    reorder text on a screen (checked on the text as written; ``text`` is the whole file, searched
+    first so that a clean file costs one search, not two per column)."""
+    unprintable = search_all or _file_matches(text, _UNPRINTABLE_IN_FILE)
+    formula = search_all or _file_matches(text, _FORMULA_IN_FILE)
     problems = []
-    for column in raw.columns:
+    for column in raw.columns if unprintable or formula else ():
         cells = raw[column].dropna()
-        for i, v in cells[cells.str.contains(UNPRINTABLE)].items():
+        for i, v in cells[cells.str.contains(UNPRINTABLE)].items() if unprintable else ():
             c = UNPRINTABLE.search(v).group()
             problems.append(Problem(label, int(i) + FIRST_DATA_ROW, column, "text",
                                     f"cell holds the invisible character U+{ord(c):04X} at position "
                                     f"{v.index(c) + 1}; remove it"))
         problems += [Problem(label, int(i) + FIRST_DATA_ROW, column, "formula",
                              f"cell starts with {v[:1]!r}, which a spreadsheet would run as a formula; reword it")
-                     for i, v in cells[cells.str.match(FORMULA_START)].items()]
+                     for i, v in (cells[cells.str.match(FORMULA_START)].items() if formula else ())]
     return problems
+
+
+def _file_matches(text: str, pattern: str) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return bool(pc.match_substring_regex(pa.array([text], pa.large_string()), pattern)[0].as_py())
 
 
 def read_table(data: bytes, schema: TableSchema, label: str) -> ReadResult:
@@ -144,7 +160,7 @@ def read_table(data: bytes, schema: TableSchema, label: str) -> ReadResult:
     try:
         with warnings.catch_warnings():  # a long row: field_count_problems names it
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""],
+            raw = pd.read_csv(io.BytesIO(data), dtype="string", keep_default_na=False, na_values=[""],
                               encoding="utf-8-sig", index_col=False)  # a long row never becomes an index
     except (pd.errors.ParserError, ValueError) as e:
         return ReadResult(None, [Problem(label, None, None, "csv", f"not a readable CSV file: {e}")])
@@ -183,17 +199,19 @@ def line_count_problems(data: bytes, rows: int, label: str) -> list[Problem]:
 
 
 def convert_column(s: pd.Series, f: Field) -> tuple[pd.Series, list[tuple[int, str, str]]]:
-    """Column ``s`` (text, NaN when empty) converted to ``f``'s type, and its bad cells."""
+    """Column ``s`` (text, NA when empty) converted to ``f``'s type, and its bad cells."""
     present = s.notna()
     if f.is_list:
         return pd.Series([_split(v) for v in s.tolist()], index=s.index, dtype=object), []
     if f.enum is not None:
-        bad = present & ~s.isin(f.enum)
+        codes = pd.Index(list(f.enum)).get_indexer(s)  # -1: empty, or not in the enum
+        values = pd.Categorical.from_codes(codes, dtype=f.pandas_dtype)
+        bad = present & (codes == -1)
         allowed = ", ".join(f.enum)
-        return (s.where(~bad).astype(f.pandas_dtype),
+        return (pd.Series(values, index=s.index, name=s.name),
                 _cells(s, bad, "enum", lambda v: f"'{v}' is not one of: {allowed}"))
     if f.type == "string":
-        return s.astype("string"), []
+        return s, []  # read as "string" already
     if f.type == "integer":
         ok = s.str.fullmatch(_INTEGER, na=False).astype(bool)  # na=False: no pandas 2.2 FutureWarning
         long = ok & (s.str.len() > 18)  # only these can fall outside 64 bits
