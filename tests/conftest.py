@@ -69,3 +69,15 @@ def edit(data_copy: Path) -> Callable[[str, Callable[[list[dict[str, str]]], Non
         return data_copy
 
     return apply
+
+
+def rule_problems(root: Path, rule: str) -> list:
+    """The problems of one rule that validating ``root`` reports; fails when there are none."""
+    import belarus_data as bd
+    from belarus_data import DataValidationError
+
+    with pytest.raises(DataValidationError) as caught:
+        bd.validate(root)
+    found = [p for p in caught.value.problems if p.rule == rule]
+    assert found, str(caught.value)
+    return found

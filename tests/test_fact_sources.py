@@ -12,13 +12,7 @@ import pytest
 import belarus_data as bd
 from belarus_data import DataValidationError
 
-
-def _problems(root, rule):
-    with pytest.raises(DataValidationError) as caught:
-        bd.validate(root)
-    found = [p for p in caught.value.problems if p.rule == rule]
-    assert found, str(caught.value)
-    return found
+from .conftest import rule_problems as _problems
 
 
 def _fact(rows, **changes):
@@ -121,7 +115,6 @@ def test_a_release_cannot_overlap_a_later_one_or_by_more_than_its_total(edit):
         first["overlaps_release_id"], first["overlap_count"] = "2025-12-13", "6"
     found = _problems(edit("releases", wrong), "overlap")
     assert {p.column for p in found} == {"overlaps_release_id", "overlap_count"}
-
 
 
 def _releases(*rows):

@@ -6,13 +6,7 @@ import pytest
 import belarus_data as bd
 from belarus_data import DataValidationError
 
-
-def _problems(root, rule):
-    with pytest.raises(DataValidationError) as caught:
-        bd.validate(root)
-    found = [p for p in caught.value.problems if p.rule == rule]
-    assert found, str(caught.value)
-    return found
+from .conftest import rule_problems as _problems
 
 
 def test_the_shipped_data_passes_every_rule():
