@@ -140,6 +140,28 @@ def text_problems(raw: pd.DataFrame, label: str, text: str, search_all: bool = F
         problems += [Problem(label, int(i) + FIRST_DATA_ROW, column, "formula",
                              f"cell starts with {v[:1]!r}, which a spreadsheet would run as a formula; reword it")
                      for i, v in (cells[cells.str.match(FORMULA_START)].items() if formula else ())]
+    if unprintable and not any(p.rule == "text" for p in problems):
+        # Some pandas versions (2.2.0) cut a cell at a NUL while parsing: find it in the text itself.
+        problems += _unprintable_in_text(text, label)
+    return problems
+
+
+def _unprintable_in_text(text: str, label: str) -> list[Problem]:
+    """The invisible characters of ``text`` located by row and column with the csv module, which
+    keeps every character of a cell (used when the parsed cells lost one)."""
+    problems = []
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    except csv.Error:
+        return problems  # the csv rule reports the file
+    header = rows[0] if rows else []
+    for n, row in enumerate(rows[1:], start=FIRST_DATA_ROW):
+        for column, v in zip(header, row):
+            found = UNPRINTABLE.search(v)
+            if found:
+                c = found.group()
+                problems.append(Problem(label, n, column, "text", f"cell holds the invisible character "
+                                        f"U+{ord(c):04X} at position {v.index(c) + 1}; remove it"))
     return problems
 
 
@@ -223,9 +245,11 @@ def convert_column(s: pd.Series, f: Field) -> tuple[pd.Series, list[tuple[int, s
         return values, (_cells(s, present & ~ok & ~huge, "type", lambda v: f"'{v}' is not an integer")
                         + _cells(s, huge, "type", lambda v: f"'{v}' is outside the 64-bit integer range"))
     if f.type == "number":
-        ok = s.str.fullmatch(_NUMBER).fillna(False).astype(bool)
-        values = pd.to_numeric(s.where(ok)).astype("Float64")
-        infinite = ok & values.isin([float("inf"), float("-inf")]).fillna(False).astype(bool)
+        ok = s.str.fullmatch(_NUMBER, na=False).astype(bool)
+        # errors="coerce": pandas 2.2.0 refuses to parse "1e999" where later versions give inf;
+        # either way a well-formed number that is not finite is refused below
+        values = pd.to_numeric(s.where(ok), errors="coerce").astype("Float64")
+        infinite = ok & (values.isna() | values.isin([float("inf"), float("-inf")])).fillna(True).astype(bool)
         values = values.mask(infinite)
         return values, (_cells(s, present & ~ok, "type", lambda v: f"'{v}' is not a number")
                         + _cells(s, infinite, "type", lambda v: f"'{v}' is too large to be a finite number"))
