@@ -63,7 +63,7 @@ def test_the_index_links_every_notebook_and_figure(report):
             assert f"figures/{name}" in index
 
 
-def _root_with_a_broken_notebook(tmp_path: Path) -> Path:
+def _root_with_a_broken_notebook(tmp_path: Path, *cells: str) -> Path:
     for item in ("datasets", "schemas", "notebooks"):
         shutil.copytree(REPO / item, tmp_path / item)
     for item in ("datapackage.json", "CITATION.cff"):
@@ -71,7 +71,8 @@ def _root_with_a_broken_notebook(tmp_path: Path) -> Path:
     for extra in list((tmp_path / "notebooks").glob("*.ipynb"))[1:]:
         extra.unlink()
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('broken on purpose')")]
+    cells = cells or ("x = 1", "raise ValueError('broken on purpose')")
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
     nbformat.write(nb, tmp_path / "notebooks" / "99_broken.ipynb")
     return tmp_path
 
@@ -84,6 +85,27 @@ def test_a_failing_notebook_stops_the_run_naming_the_notebook_and_cell(tmp_path)
                            "--out", str(tmp_path / "out2")], capture_output=True, text=True)
     assert done.returncode == 1
     assert "99_broken.ipynb: cell 1 failed" in done.stderr and "Traceback" not in done.stderr
+    assert "\x1b" not in done.stderr  # IPython colours the error name; a terminal code is not printed
+
+
+def test_what_the_kernel_prints_to_its_stderr_stays_out_of_the_users_error(tmp_path):
+    # ipykernel sometimes prints a traceback of its own while shutting down after a failed cell;
+    # the user must see the notebook's error, not the kernel's noise.
+    root = _root_with_a_broken_notebook(
+        tmp_path / "root", "import os; os.write(2, b'Traceback (most recent call last): kernel noise\\n')",
+        "raise ValueError('broken on purpose')")
+    done = subprocess.run([sys.executable, "-m", "belarus_data.cli", "reproduce", "--root", str(root),
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "99_broken.ipynb: cell 1 failed: ValueError: broken on purpose" in done.stderr
+    assert "kernel noise" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_kernel_that_dies_is_reported_with_what_it_last_printed(tmp_path):
+    root = _root_with_a_broken_notebook(
+        tmp_path / "root", "import os; os.write(2, b'out of memory, say\\n'); os._exit(3)")
+    with pytest.raises(NotebookFailed, match=r"99_broken.ipynb: the notebook's kernel died \(out of memory, say\)"):
+        reproduce(tmp_path / "out", root=root, progress=lambda line: None)
 
 
 # --- the report as a reader sees it -----------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import signal
 import tempfile
 import threading
@@ -30,6 +31,8 @@ FIGURES_ENV = "BELARUS_DATA_FIGURES"  # where notebooks save their PNG figures
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MANIFEST = ".belarus-data-report"  # the files the last report wrote, one per line
 INDEX = "index.html"
+# Colour and cursor codes (ESC [ ... letter) that IPython puts into error names and messages.
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 class NotebookFailed(RuntimeError):
@@ -121,7 +124,7 @@ def run_notebook(path: Path, target: Path, *, root: str | Path | None = None) ->
     and ``root`` as its data; write the executed notebook to ``target``."""
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
 
     t0 = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
@@ -133,14 +136,21 @@ def run_notebook(path: Path, target: Path, *, root: str | Path | None = None) ->
                             resources={"metadata": {"path": str(target)}})
     env = {FIGURES_ENV: str(target / "figures"), ROOT_ENV: str(resolve_root(root)),
            "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # older ipykernels' debugger warns on every start
-    try:
-        with _environment(**env):
-            execute(client)
-    except CellExecutionError as e:
-        cell = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error"
-                                                               for o in c.get("outputs", []))), "?")
-        last = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
-        raise NotebookFailed(f"{path.name}: cell {cell} failed: {last}") from None
+    # The kernel's own stderr goes to a log, not the user's terminal: while it shuts down after a
+    # failed cell, ipykernel can race its own sockets and print a traceback that is not the
+    # notebook's error. The log is shown only when the kernel itself dies.
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as kernel_log:
+        try:
+            with _environment(**env):
+                execute(client, stderr=kernel_log)
+        except CellExecutionError as e:
+            cell = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error"
+                                                                   for o in c.get("outputs", []))), "?")
+            raise NotebookFailed(f"{path.name}: cell {cell} failed: {_last_line(str(e), type(e).__name__)}") from None
+        except DeadKernelError:
+            kernel_log.seek(0)
+            said = _last_line(kernel_log.read(), "it printed nothing")
+            raise NotebookFailed(f"{path.name}: the notebook's kernel died ({said})") from None
     for name in declared:
         figure = target / "figures" / name
         if not figure.is_file() or figure.read_bytes()[:8] != PNG_SIGNATURE:
@@ -149,8 +159,14 @@ def run_notebook(path: Path, target: Path, *, root: str | Path | None = None) ->
     return NotebookRun(path.stem, time.perf_counter() - t0, declared, notebook_title(nb, path.stem), nb)
 
 
-def execute(client: Any) -> None:
-    """Run ``client.execute()`` so that Ctrl-C stops the notebook cleanly.
+def _last_line(text: str, fallback: str) -> str:
+    """The last non-empty line of ``text`` without terminal codes, or ``fallback``."""
+    lines = [line for line in _TERMINAL_CODES.sub("", text).splitlines() if line.strip()]
+    return lines[-1].strip() if lines else fallback
+
+
+def execute(client: Any, **kernel_options: Any) -> None:
+    """Run ``client.execute(**kernel_options)`` so that Ctrl-C stops the notebook cleanly.
 
     nbclient, run in the main thread, answers SIGINT by killing the kernel under the running cell
     and then fails with an unrelated AssertionError. So the notebook runs in a worker thread
@@ -159,13 +175,13 @@ def execute(client: Any) -> None:
     down, and the run ends with KeyboardInterrupt. A second Ctrl-C stops at once.
     """
     if threading.current_thread() is not threading.main_thread():
-        client.execute()
+        client.execute(**kernel_options)
         return
     outcome: dict[str, BaseException] = {}
 
     def work() -> None:
         try:
-            client.execute()
+            client.execute(**kernel_options)
         except BaseException as e:  # noqa: BLE001 - handed to the main thread below
             outcome["error"] = e
 
