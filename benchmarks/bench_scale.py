@@ -4,7 +4,8 @@
 Prints, per size: wall time and peak memory (RSS) of `validate` and of `load_all`, each in a fresh
 process, the ratio of `load_all` to bare `pandas.read_csv` of the same files, and the growth
 exponent between sizes (1.0 = linear). Targets: 1M prisoners validate in under 60 s and 4 GB,
-growth close to linear. The synthetic rows are generated, obviously fake, and never saved in the
+growth close to linear. The cache on disk of typed tables is off in the timed processes: this
+measures reading and typing, not the cache. The synthetic rows are generated, obviously fake, and never saved in the
 repository. Run: python benchmarks/bench_scale.py [--sizes 10000,100000,1000000]
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -108,7 +110,8 @@ def _run(code: str, setup: str = "import belarus_data as bd, pandas as pd, pathl
     """Seconds of ``code`` (imports in ``setup`` excluded) and peak RSS (MB), in a fresh interpreter."""
     probe = (f"import resource, time\n{setup}\nt0 = time.perf_counter()\n{code}\n"
              "print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env={**os.environ, "BELARUS_DATA_CACHE": "off"})
     if out.returncode:
         raise RuntimeError(out.stderr[-2000:])
     seconds, mb = out.stdout.split()[-2:]

@@ -4,7 +4,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +16,22 @@ from belarus_data import _package
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_ITEMS = ("datasets", "schemas", "datapackage.json", "CITATION.cff", "pyproject.toml")
+_OWN_CACHE: tempfile.TemporaryDirectory | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests (and the subprocesses and notebook kernels they start) share one typed cache of
+    their own, set before any test module is imported: they never write into the user's cache."""
+    global _OWN_CACHE
+    from belarus_data._typed_cache import CACHE_ENV
+
+    _OWN_CACHE = tempfile.TemporaryDirectory(prefix="belarus-data-test-cache-")
+    os.environ[CACHE_ENV] = _OWN_CACHE.name
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _OWN_CACHE is not None:
+        _OWN_CACHE.cleanup()
 
 
 @pytest.fixture

@@ -1,26 +1,29 @@
 """Load the tables as typed pandas DataFrames."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
 import pandas as pd
 
-from . import _package
-from ._files import DATASETS, DESCRIPTOR, resolve_root
+from . import _package, _typed_cache
+from ._files import CITATION, DATASETS, DESCRIPTOR, resolve_root
 from ._read import read_bytes, read_typed
 from .errors import DataValidationError, Problem
-from .schema import schemas, table_schema
+from .schema import TableSchema, schemas, table_schema
 
 # Set to 1 while editing the CSVs by hand, so loading skips the check against datapackage.json.
 SKIP_HASH_ENV = "BELARUS_DATA_SKIP_HASH_CHECK"
-# Tables up to this many cells are kept once parsed (per process, per unchanged file) and handed
-# out as copies: notebooks call the loaders again and again, and for small tables pandas' fixed
-# per-column costs, not the bytes, dominate. Larger tables are parsed each time, so a million-row
-# table is never held twice.
+# Tables up to this many cells are kept once parsed (per process, per unchanged file, as pickled
+# bytes) and each call unpickles a fresh copy: notebooks call the loaders again and again, and
+# for small tables pandas' fixed per-column costs, not the bytes, dominate. The same bytes go to
+# the cache on disk (_typed_cache), so a new process skips the typing too. Larger tables are
+# parsed each time, so a million-row table is never held twice.
 CACHE_MAX_CELLS = 1_000_000
 _verified: set[tuple[Path, int, int]] = set()
-_parsed: dict[tuple[Path, int, int], pd.DataFrame] = {}
+_parsed: dict[tuple[Path, int, int], tuple[bytes, dict]] = {}
 _verified_metadata: set[tuple[Path, object]] = set()
 
 
@@ -55,6 +58,13 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool | None 
     DataValidationError
         When the file is missing, not UTF-8, changed since datapackage.json was built, has other
         columns than its schema, or a cell that does not fit its column's type.
+
+    Notes
+    -----
+    A table that loads without a problem is kept, typed, in a cache folder of the user's own,
+    named by the sha256 of the file's bytes, its schema and this package's code, so that the
+    next process reading exactly those bytes skips the typing; see ``belarus_data._typed_cache``
+    (``BELARUS_DATA_CACHE=off`` turns it off).
     """
     base = resolve_root(root)
     schema = table_schema(name, base)
@@ -62,19 +72,46 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool | None 
     label = f"{DATASETS}/{name}.csv"
     key = _file_key(path)
     if key in _parsed and (key in _verified or not _should_verify(verify_hash)):
-        return _copy(_parsed[key])
+        blob, attrs = _parsed[key]
+        return _with_attrs(_typed_cache.thaw(blob), attrs)
     data, problems = read_bytes(path, label)
     if data is None:
         raise DataValidationError(problems)
     if _should_verify(verify_hash):
         _verify_once(base, path, label, data)
-    frame = read_typed(data, schema, label)
+    frame, blob = _typed(data, schema, label)
     meta = _package.descriptor(base) if (base / DESCRIPTOR).exists() else {}  # absent while first built
-    frame.attrs = {"table": name, "version": meta.get("version"), "citation": meta.get("citation"),
-                   "path": str(path)}
-    if key is not None and frame.size <= CACHE_MAX_CELLS:
-        _parsed[key] = frame
-        return _copy(frame)
+    attrs = {"table": name, "version": meta.get("version"), "citation": meta.get("citation"),
+             "path": str(path)}
+    if key is not None and blob is not None:
+        _parsed[key] = (blob, attrs)
+    return _with_attrs(frame, attrs)
+
+
+def _typed(data: bytes, schema: TableSchema, label: str) -> tuple[pd.DataFrame, bytes | None]:
+    """The typed frame of ``data``, from the cache on disk when an entry for exactly these inputs
+    is there, and its pickled bytes (None for a table too large to keep)."""
+    entry = _typed_cache.table_entry(schema.name, schema.digest, hashlib.sha256(data).hexdigest()) \
+        if schema.digest else None
+    blob = _typed_cache.get(entry) if entry else None
+    if blob is not None:
+        try:
+            frame = _typed_cache.thaw(blob)
+        except Exception:  # noqa: BLE001 - a damaged entry (any unpickling error) is read again below
+            frame = None
+        if isinstance(frame, pd.DataFrame) and list(frame.columns) == schema.columns:
+            return frame, blob
+    frame = read_typed(data, schema, label)  # raises on any problem: a bad file is never cached
+    if frame.size > CACHE_MAX_CELLS:
+        return frame, None
+    blob = _typed_cache.freeze(frame)
+    if entry:
+        _typed_cache.put(entry, blob)
+    return frame, blob
+
+
+def _with_attrs(frame: pd.DataFrame, attrs: dict) -> pd.DataFrame:
+    frame.attrs = dict(attrs)
     return frame
 
 
@@ -84,14 +121,6 @@ def _file_key(path: Path) -> tuple[Path, int, int] | None:
     except FileNotFoundError:
         return None
     return (path, stat.st_size, stat.st_mtime_ns)
-
-
-def _copy(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy the caller may change freely, the lists inside list columns included."""
-    copy = frame.copy()
-    for column in copy.columns[copy.dtypes == object]:
-        copy[column] = list(map(list, copy[column].tolist()))  # twice as fast as a comprehension
-    return copy
 
 
 def _should_verify(verify_hash: bool | None) -> bool:
@@ -113,19 +142,40 @@ def _verify_once(root: Path, path: Path, label: str, data: bytes) -> None:
 def _metadata_problems(root: Path) -> list:
     """The descriptor's name, version and citation, checked once per root and descriptor, so a
     faked version never reaches ``df.attrs`` or ``belarus-data info``."""
-    from .validate import PACKAGE_NAME, metadata_problems
-
     key = (root, _file_key(root / DESCRIPTOR))
     if key in _verified_metadata:
         return []
     d = _package.descriptor(root)
+    contents = [_bytes_or_none(root / name) for name in (DESCRIPTOR, CITATION, "pyproject.toml")]
+    verdict = _typed_cache.verdict_entry(*contents)
+    if _typed_cache.has_verdict(verdict):  # these very files passed before, with this code
+        _verified_metadata.add(key)
+        return []
+    from .validate import PACKAGE_NAME, metadata_problems
+
     problems = metadata_problems(root, d)
     if d.get("name") != PACKAGE_NAME:
         problems.append(Problem(DESCRIPTOR, None, None, "descriptor",
                                 f"the package is named '{d.get('name')}', not '{PACKAGE_NAME}'"))
     if not problems:
         _verified_metadata.add(key)
+        if contents[0] is not None and _parses_to(contents[0], d):  # not edited since it was read
+            _typed_cache.put_verdict(verdict)
     return problems
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _parses_to(content: bytes, d: dict) -> bool:
+    try:
+        return json.loads(content.decode("utf-8")) == d
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return False
 
 
 def table_names(root: str | Path | None = None) -> list[str]:

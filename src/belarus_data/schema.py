@@ -6,6 +6,8 @@ imports pandera at module level, so ``import belarus_data`` stays light.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -131,6 +133,8 @@ class TableSchema:
     key_facts: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # x-notes: what a user can and cannot conclude (rendered in the codebook)
     max_rows: int | None = None  # expected bound (x-maxRows): more rows is a warning
+    # sha256 of the schema file as it was read: part of the name of a typed frame cached on disk
+    digest: str = ""
 
     @property
     def columns(self) -> list[str]:
@@ -167,8 +171,9 @@ def _read_schema(path: Path) -> TableSchema:
     """The schema at ``path``; DataValidationError naming the file when it cannot be one."""
     label = f"{SCHEMAS}/{path.name}"
     try:
-        d = json.loads(path.read_text(encoding="utf-8"))
-        return _parse_schema(d, path)
+        raw = path.read_bytes()
+        schema = _parse_schema(json.loads(raw.decode("utf-8")), path)
+        return dataclasses.replace(schema, digest=hashlib.sha256(raw).hexdigest())
     except OSError as e:
         raise DataValidationError([unreadable(label, path, e)]) from None
     except UnicodeDecodeError:
