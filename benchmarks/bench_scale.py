@@ -59,7 +59,7 @@ def build(root: Path, people: int) -> None:
     detained = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, people), unit="D")
     headline = {"birth_year": rng.integers(1940, 2005, people), "detained_on": detained.strftime("%Y-%m-%d"),
                 "sentenced_on": (detained + pd.Timedelta(days=90)).strftime("%Y-%m-%d"),
-                "sentence_years": rng.integers(1, 15, people), "criminal_code_articles": "342-1;130-3"}
+                "sentence_years": rng.integers(1, 15, people), "criminal_code_articles": "342(1);130(3)"}
     judge = pd.Series(np.arange(max(1, people // PEOPLE_PER_JUDGE))).map("judge-{:06d}".format)
     person_source = cite(people)
     write("prisoners", _in_schema_order("prisoners", {

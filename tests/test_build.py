@@ -98,8 +98,18 @@ def test_a_curated_person_merges_only_with_a_name_and_an_agreeing_fact():
 
 def test_an_article_part_refines_the_same_article_but_other_articles_do_not_agree():
     records = [_record(1, "Larysa Shchyrakova", codes=["361-4"]), _record(2, "Ivan Ivanou", codes=["342-2"])]
-    curated = [_curated("larysa", "Larysa Shchyrakova", articles="361-4-1"), _curated("ivan", "Ivan Ivanou", articles="130")]
+    curated = [_curated("larysa", "Larysa Shchyrakova", articles="361-4(1)"), _curated("ivan", "Ivan Ivanou", articles="130")]
     assert [m.person_id for m in match(curated, records)[0]] == ["larysa"]
+
+
+@pytest.mark.parametrize("curated_code, roster_code", [
+    ("342(2)", "342-2"),   # part 2 of article 342 is not article 342-2
+    ("361", "361-1"),      # article 361 is not article 361-1
+    ("293(1)", "293(2)"),  # two parts of one article
+])
+def test_codes_of_different_articles_or_parts_do_not_agree(curated_code, roster_code):
+    records = [_record(1, "Ivan Ivanou", codes=[roster_code])]
+    assert match([_curated("ivan", "Ivan Ivanou", articles=curated_code)], records)[0] == []
 
 
 def test_two_roster_records_agreeing_with_one_person_merge_neither():

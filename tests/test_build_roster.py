@@ -53,15 +53,19 @@ def test_years_are_written_with_at_most_three_decimals_and_no_trailing_zeros():
 
 @pytest.mark.parametrize("text, code, attempted, prepared", [
     ("Art. 342 of the Criminal Code — Organization and preparation of actions that grossly violate public order", "342", False, False),
-    ("Part 2 of Art. 293 of the Criminal Code — Participation in riots", "293-2", False, False),
+    ("Part 2 of Art. 293 of the Criminal Code — Participation in riots", "293(2)", False, False),
     ("Art. 361-1 of the Criminal Code — Creation of an extremist formation", "361-1", False, False),
-    ("Part 3 of Art. 293 of the Criminal code — Training", "293-3", False, False),
+    ("Part 3 of Art. 361-1 of the Criminal Code — Participation in an extremist formation", "361-1(3)", False, False),
+    ("Part 3 of Art. 293 of the Criminal code — Training", "293(3)", False, False),
+    # an article with a suffix and a part of the same number never give the same code
+    ("Art. 342-2 of the Criminal Code — Repeated violation of the order of mass events", "342-2", False, False),
+    ("Part 2 of Art. 342 of the Criminal Code — Funding of group actions", "342(2)", False, False),
     ("art. 188 of the Criminal Code — Libel", "188", False, False),
     ("Art. 411", "411", False, False),
     ("Art. 426 of the Criminal Code: Abuse of power or authority", "426", False, False),
     ("Part 1 of Article 13 and Article 293 of the Criminal Code — Preparation for mass riots", "293", False, True),
-    ("Part 1 of Art. 14 and Part 2 of Art. 357 of the Criminal Code — Attempted conspiracy", "357-2", True, False),
-    ("p. 5 of Part 2 of Art. 147 of the Criminal Code — Grievous bodily harm", "147-2", False, False),
+    ("Part 1 of Art. 14 and Part 2 of Art. 357 of the Criminal Code — Attempted conspiracy", "357(2)", True, False),
+    ("p. 5 of Part 2 of Art. 147 of the Criminal Code — Grievous bodily harm", "147(2)", False, False),
 ])
 def test_article_texts_become_codes_with_attempts_and_preparations_marked(text, code, attempted, prepared):
     article, remark = parse_article(text)

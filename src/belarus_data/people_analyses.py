@@ -104,24 +104,23 @@ def sentence_statements(people: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows, columns=["person_id", "name", "values", "reporters", "differs"])
 
 
-def article_number(code: str) -> str:
-    """The article number of a code: the part before the first hyphen (``361-1`` -> ``361``).
+def article_of(code: str) -> str:
+    """The article of a code, without its part: ``293(2)`` -> ``293``, ``361-1(1)`` -> ``361-1``.
 
-    The data's codes do not tell an article with a suffix (``361-1``, its own article) from a
-    part of an article (``293-2``, part 2 of article 293), so this groups both under the number.
+    An article with a suffix (``361-1``) is an article of its own and stays apart from ``361``.
     """
-    return str(code).split("-")[0]
+    return str(code).split("(")[0]
 
 
 def article_counts(people: pd.DataFrame) -> pd.DataFrame:
-    """People per article code, as the data give it (``as_given``) and grouped by article
-    number (``by_number``): index = code or number, one person counted once per row."""
+    """People per article code, as the data give it with its part (``as_given``) and per article,
+    its parts together (``by_article``): index = code or article, one person counted once per row."""
     codes = people[["person_id", "criminal_code_articles"]].explode("criminal_code_articles").dropna()
     codes = codes.rename(columns={"criminal_code_articles": "code"})
     as_given = codes.drop_duplicates().groupby("code").person_id.nunique()
-    codes["number"] = codes.code.map(article_number)
-    by_number = codes.drop_duplicates(["person_id", "number"]).groupby("number").person_id.nunique()
-    return pd.DataFrame({"as_given": as_given, "by_number": by_number}).fillna(0).astype(int)
+    codes["article"] = codes.code.map(article_of)
+    by_article = codes.drop_duplicates(["person_id", "article"]).groupby("article").person_id.nunique()
+    return pd.DataFrame({"as_given": as_given, "by_article": by_article}).fillna(0).astype(int)
 
 
 # --- held at the roster export: who is named as freed since ---------------------------------
@@ -152,17 +151,18 @@ def named_vs_not_named(held: pd.DataFrame) -> pd.DataFrame:
 
 
 def article_shares(held: pd.DataFrame, top: int = 10) -> pd.DataFrame:
-    """Share of each group (named as freed / not named) convicted under each article number, for
-    the ``top`` numbers most frequent among all held; denominators = people with any article."""
+    """Share of each group (named as freed / not named) convicted under each article (its parts
+    together), for the ``top`` articles most frequent among all held; denominators = people with
+    any article."""
     frame = held[held.criminal_code_articles.map(len) > 0]
-    numbers = frame.assign(number=frame.criminal_code_articles.map(lambda a: sorted({article_number(c) for c in a})))
-    exploded = numbers.explode("number")
-    leading = exploded.number.value_counts().head(top).index
+    articles = frame.assign(article=frame.criminal_code_articles.map(lambda a: sorted({article_of(c) for c in a})))
+    exploded = articles.explode("article")
+    leading = exploded.article.value_counts().head(top).index
     out = {}
-    for named, part in numbers.groupby("named_as_freed"):
+    for named, part in articles.groupby("named_as_freed"):
         label = "named as freed" if named else "not named as freed"
-        hits = part.explode("number")
-        out[label] = hits[hits.number.isin(leading)].groupby("number").person_id.nunique() / len(part)
+        hits = part.explode("article")
+        out[label] = hits[hits.article.isin(leading)].groupby("article").person_id.nunique() / len(part)
         out[f"n {label}"] = pd.Series(len(part), index=leading)
     return pd.DataFrame(out).reindex(leading).fillna(0)
 
@@ -226,7 +226,7 @@ def named_destinations(freed: pd.DataFrame) -> pd.Series:
 def by_channel(freed: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     """Who each channel (the release's mediator; none = Belarus alone) frees, among the named:
     n person-releases where the person was freed, women's share (of those whose gender is
-    known), median sentence years (of those known), and the three most frequent article numbers."""
+    known), median sentence years (of those known), and the three most frequent articles (parts together)."""
     free = freed[freed.outcome.astype("string").fillna("") != NOT_FREED]
     frame = free.merge(people[["person_id", "gender"]], on="person_id", how="left")
     frame["channel"] = frame.mediator.astype("string").fillna(NO_MEDIATOR)
@@ -234,13 +234,13 @@ def by_channel(freed: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     for channel, part in frame.groupby("channel", sort=True):
         gender = part.gender.dropna()
         sentence = part.sentence_years.dropna().astype(float)
-        numbers = part.criminal_code_articles.map(
-            lambda a: sorted({article_number(c) for c in a}) if isinstance(a, list) else []).explode().dropna()
+        articles = part.criminal_code_articles.map(
+            lambda a: sorted({article_of(c) for c in a}) if isinstance(a, list) else []).explode().dropna()
         rows.append({"channel": channel, "n": len(part), "gender_known": len(gender),
                      "women_share": (gender == "female").mean() if len(gender) else None,
                      "sentence_known": len(sentence), "sentence_median": sentence.median() if len(sentence) else None,
                      "articles_known": int((part.criminal_code_articles.map(lambda a: isinstance(a, list) and len(a) > 0)).sum()),
-                     "top_articles": ", ".join(f"{a} ({c})" for a, c in numbers.value_counts().head(3).items())})
+                     "top_articles": ", ".join(f"{a} ({c})" for a, c in articles.value_counts().head(3).items())})
     return pd.DataFrame(rows).set_index("channel").sort_values("n", ascending=False)
 
 

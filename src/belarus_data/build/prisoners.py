@@ -6,8 +6,9 @@ curated by hand from the news (edit that file, never ``datasets/prisoners.csv``)
 Merging. A curated person and a roster record are the same person when (1) a spelling of the
 curated person (name, name_be, name_ru or an alias) and a spelling of the record (Viasna's name
 or its page's slug) are the same name after folding transliteration, word order ignored, and (2)
-at least one fact agrees: the detention day, the verdict day, an article (one code equal to, or
-a part-level refinement of, the other: ``361-4`` ~ ``361-4-1``), or the Viasna page URL. An equal
+at least one fact agrees: the detention day, the verdict day, an article (the same article, and
+the same part where both codes give one: ``361-4`` ~ ``361-4(1)``, but ``361-1`` is not ``361``),
+or the Viasna page URL. An equal
 sentence length is listed with the evidence but never merges on its own: many people got the same
 term. A curated person with such evidence for more than one record, or a record claimed by more
 than one curated person, is not merged and is reported. Likely matches without evidence (same name
@@ -81,7 +82,10 @@ def _codes(record: RosterRecord) -> list[str]:
 
 
 def _article_agrees(a: str, b: str) -> bool:
-    return a == b or a.startswith(b + "-") or b.startswith(a + "-")
+    """The same article (``361-1`` is not ``361``), and the same part where both give one:
+    ``293`` agrees with ``293(2)``, ``293(1)`` does not agree with ``293(2)``."""
+    (article_a, _, part_a), (article_b, _, part_b) = a.partition("("), b.partition("(")
+    return article_a == article_b and (not part_a or not part_b or part_a == part_b)
 
 
 SUPPORTING_ONLY = ("sentence_years",)  # agreeing facts that are shown but cannot merge on their own

@@ -12,10 +12,13 @@ Conventions (also in docs/design.md and the codebook):
   no years (no problem reported: the text parsed, it states no term); anything else, typos
   included ("1 tear", "3 minths", "4 1/2" without a unit), gives no years and is reported.
 * ``penalty_kind``: one of :data:`PENALTY_KINDS`, read from the ``penalty`` text only.
-* Articles: ``article[-part]`` codes (``342``, ``293-2``, ``361-1``, ``361-1-1``); a point
+* Articles: ``article(part)`` codes: the article as the Code numbers it, with its suffix
+  (``342``, ``361-1``: article 361-1 is an article of its own, not a part of 361), then the part
+  in brackets when the text gives one (``293(2)``: part 2 of article 293; ``361-1(1)``). The two
+  never look alike: "Art. 342-2" is ``342-2`` and "Part 2 of Art. 342" is ``342(2)``. A point
   ("p. 5 of Part 2") is dropped, as the code has no place for it; "Part 1 of Article 13 and
   Article 293" is a preparation of 293 and "Part 1 of Art. 14 and Part 2 of Art. 357" an
-  attempt of 357-2: the code (``293``, ``357-2``) goes into the articles and into
+  attempt of 357(2): the code (``293``, ``357(2)``) goes into the articles and into
   ``articles_prepared`` / ``articles_attempted``.
 * Judges: the ``judge`` text split at commas; Latin words are the name, Cyrillic words in the
   same item are other spellings; an item of initials only ("G.") names nobody and is reported.
@@ -179,24 +182,31 @@ def penalty_kind(text: str) -> tuple[str | None, str | None]:
     return (kind, None) if kind else (None, f"penalty {clean!r} is not a known kind")
 
 
+def article_code(article: str, part: str | None) -> str:
+    """``article`` (``342``, ``361-1``) with ``part`` in brackets when there is one: ``342(2)``."""
+    return f"{article}({part})" if part else article
+
+
 def parse_article(text: str) -> tuple[Article | None, str | None]:
     """One article text -> (Article, remark or None); (None, why) when it does not parse.
 
     >>> parse_article("Part 2 of Art. 293 of the Criminal Code — Participation in riots")[0]
-    Article(code='293-2', attempted=False, prepared=False)
+    Article(code='293(2)', attempted=False, prepared=False)
+    >>> parse_article("Art. 342-2 of the Criminal Code — Repeated violation")[0]
+    Article(code='342-2', attempted=False, prepared=False)
     >>> parse_article("Part 1 of Article 13 and Article 293 of the Criminal Code — Preparation")[0]
     Article(code='293', attempted=False, prepared=True)
     """
     head = re.split(r"\s+[—–-]+\s+|:\s", " ".join(text.split()), maxsplit=1)[0]
     m = _INCHOATE.fullmatch(head)
     if m and m.group(1) in _INCHOATE_KIND:
-        code = m.group(3) + (f"-{m.group(2)}" if m.group(2) else "")
+        code = article_code(m.group(3), m.group(2))
         return Article(code, **{_INCHOATE_KIND[m.group(1)]: True}), None
     m = _PLAIN.fullmatch(head)
     if not m:
         return None, f"article text {text!r} not understood"
     point, part, article = m.groups()
-    code = article + (f"-{part}" if part else "")
+    code = article_code(article, part)
     if point and not part:  # "P. 2 of Art. 424": a point or a part? Keep the article only.
         return Article(article), f"{head!r}: 'P. {point}' may be a point or a part; kept article {article} only"
     return Article(code), None
