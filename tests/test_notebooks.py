@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -319,9 +320,21 @@ def _run_in_process(path: Path, figures: Path, checked: list[str]) -> None:
     Figure.savefig = savefig
     try:
         namespace: dict = {"__name__": "__notebook__"}
-        exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 - our own notebook
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FutureWarning)
+            exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 - our own notebook
     finally:
         Figure.savefig = original
+    # A FutureWarning raised in a notebook's code or in the package is one users see, and a sign
+    # that the next pandas will answer differently (the `observed=` default of groupby, e.g.).
+    ours = [f"{Path(w.filename).name}:{w.lineno}: {w.message}" for w in caught
+            if issubclass(w.category, FutureWarning) and _is_ours(w.filename)]
+    assert not ours, ours
+
+
+def _is_ours(filename: str) -> bool:
+    where = Path(filename).resolve()
+    return any(where.is_relative_to(REPO / part) for part in ("notebooks", "src"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

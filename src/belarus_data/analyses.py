@@ -202,8 +202,10 @@ def viasna_balance(counts: pd.DataFrame) -> pd.DataFrame:
     """Viasna's running totals on the days it published all three: recognised since 2020,
     released since 2020, held now; ``gap`` = recognised - released - held (0 when they balance)."""
     viasna = counts[counts.counted_by == VIASNA]
-    wide = viasna.pivot_table(index="date", columns="measure", values="value", aggfunc="first")
-    qual = viasna.pivot_table(index="date", columns="measure", values="qualifier", aggfunc="first")
+    wide = viasna.pivot_table(index="date", columns="measure", values="value", aggfunc="first",
+                              observed=True)
+    qual = viasna.pivot_table(index="date", columns="measure", values="qualifier", aggfunc="first",
+                              observed=True)
     need = ["recognised_since_2020", "released_since_2020", "held_now"]
     if not set(need) <= set(wide.columns):
         return pd.DataFrame(columns=[*need, "gap", "qualifiers"])
