@@ -15,6 +15,7 @@ from belarus_data.build import STEPS, build
 from belarus_data.build.judges import cluster_judges, link_designations
 from belarus_data.build.prisoners import build_prisoners, match
 from belarus_data.build.roster import Article, Judge, RosterRecord
+from belarus_data.errors import DataValidationError
 from belarus_data.validate import problems
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,6 +50,22 @@ def test_a_rebuild_keeps_person_ids_even_when_a_name_slug_would_change(checkout:
     rebuilt = pd.read_csv(table, dtype=str, keep_default_na=False)
     record = frame.loc[roster_only, "roster_record_id"]
     assert rebuilt.loc[rebuilt.roster_record_id == record, "person_id"].tolist() == ["an-id-a-user-holds"]
+
+
+@pytest.mark.parametrize("bad, rule", [("361-4-1", "item_pattern"), ("342(2", "item_pattern")])
+def test_a_bad_curated_cell_stops_the_build_naming_its_row_before_anything_is_written(checkout: Path, bad, rule):
+    curated = checkout / "curated" / "prisoners.csv"
+    lines = curated.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if "361-4(1)" in line)
+    lines[row] = lines[row].replace("361-4(1)", bad, 1)
+    curated.write_text("".join(lines), encoding="utf-8")
+    before = {path: (checkout / path).read_bytes() for path in DERIVED}
+    with pytest.raises(DataValidationError) as caught:
+        build(checkout, echo=lambda *_: None)
+    found = caught.value.problems[0]
+    assert (found.file, found.row, found.column, found.rule) == \
+        ("curated/prisoners.csv", row + 1, "criminal_code_articles", rule)
+    assert all((checkout / path).read_bytes() == data for path, data in before.items())
 
 
 def test_the_build_steps_are_declared_in_order():

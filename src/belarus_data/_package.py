@@ -50,8 +50,9 @@ def sha256(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def hash_problems(root: Path, relative_path: str, data: bytes) -> list[Problem]:
-    """The file's size and sha256 against what datapackage.json records for it."""
+def hash_problems(root: Path, relative_path: str, data: bytes, actual: str | None = None) -> list[Problem]:
+    """The file's size and sha256 against what datapackage.json records for it (``actual``: the
+    :func:`sha256` of ``data`` when the caller has it already)."""
     r = resource(root, relative_path)
     expected = None if r is None else r.get("hash")
     if expected is None:
@@ -61,7 +62,7 @@ def hash_problems(root: Path, relative_path: str, data: bytes) -> list[Problem]:
         return [Problem(relative_path, None, None, "hash",
                         f"{DESCRIPTOR} says {r.get('bytes')} bytes, the file has {len(data)}; "
                         "if the edit is intended, run `belarus-data build-datapackage`")]
-    actual = sha256(data)
+    actual = actual or sha256(data)
     if actual != expected:
         return [Problem(relative_path, None, None, "hash",
                         f"file changed since {DESCRIPTOR} was built ({actual[:19]}... != {expected[:19]}...); "

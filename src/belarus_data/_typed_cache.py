@@ -142,10 +142,13 @@ def _write(where: Path, name: str, blob: bytes) -> bool:
 
 def prune(base: Path, max_bytes: int = MAX_BYTES) -> None:
     """Delete the least recently used table entries until the folder holds at most ``max_bytes``."""
-    try:
-        entries = [(p.stat().st_mtime_ns, p.stat().st_size, p) for p in (base / TABLES).glob("*.pickle")]
-    except OSError:
-        return
+    entries = []
+    for path in (base / TABLES).glob("*.pickle"):
+        try:
+            stat = path.stat()
+        except OSError:  # pruned meanwhile by another process
+            continue
+        entries.append((stat.st_mtime_ns, stat.st_size, path))
     total = sum(size for _, size, _ in entries)
     for _, size, path in sorted(entries, key=lambda e: e[0]):
         if total <= max_bytes:

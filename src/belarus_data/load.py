@@ -1,7 +1,6 @@
 """Load the tables as typed pandas DataFrames."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -77,9 +76,10 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool | None 
     data, problems = read_bytes(path, label)
     if data is None:
         raise DataValidationError(problems)
+    digest = _package.sha256(data)  # once: for the check against datapackage.json and the cache
     if _should_verify(verify_hash):
-        _verify_once(base, path, label, data)
-    frame, blob = _typed(data, schema, label)
+        _verify_once(base, path, label, data, digest)
+    frame, blob = _typed(data, digest, schema, label)
     meta = _package.descriptor(base) if (base / DESCRIPTOR).exists() else {}  # absent while first built
     attrs = {"table": name, "version": meta.get("version"), "citation": meta.get("citation"),
              "path": str(path)}
@@ -88,11 +88,10 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool | None 
     return _with_attrs(frame, attrs)
 
 
-def _typed(data: bytes, schema: TableSchema, label: str) -> tuple[pd.DataFrame, bytes | None]:
+def _typed(data: bytes, digest: str, schema: TableSchema, label: str) -> tuple[pd.DataFrame, bytes | None]:
     """The typed frame of ``data``, from the cache on disk when an entry for exactly these inputs
     is there, and its pickled bytes (None for a table too large to keep)."""
-    entry = _typed_cache.table_entry(schema.name, schema.digest, hashlib.sha256(data).hexdigest()) \
-        if schema.digest else None
+    entry = _typed_cache.table_entry(schema.name, schema.digest, digest) if schema.digest else None
     blob = _typed_cache.get(entry) if entry else None
     if blob is not None:
         try:
@@ -129,11 +128,11 @@ def _should_verify(verify_hash: bool | None) -> bool:
     return os.environ.get(SKIP_HASH_ENV, "") not in {"1", "true", "yes"}
 
 
-def _verify_once(root: Path, path: Path, label: str, data: bytes) -> None:
+def _verify_once(root: Path, path: Path, label: str, data: bytes, digest: str) -> None:
     key = _file_key(path)
     if key in _verified:
         return
-    problems = _package.hash_problems(root, label, data) + _metadata_problems(root)
+    problems = _package.hash_problems(root, label, data, digest) + _metadata_problems(root)
     if problems:
         raise DataValidationError(problems)
     _verified.add(key)

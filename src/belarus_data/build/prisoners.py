@@ -27,7 +27,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from .._read import read_table
+from .._read import check_file
 from ..errors import DataValidationError, Problem
 from ..schema import TableSchema
 from .judges import name_key
@@ -46,13 +46,17 @@ class Merge:
 
 
 def read_curated(path: Path, schema: TableSchema, label: str) -> list[dict[str, str]]:
-    """The curated people as text cells; raises DataValidationError naming file, row and column."""
+    """The curated people as text cells; raises DataValidationError naming file, row and column.
+
+    The file gets every per-file check of the runtime (types, item patterns such as the article
+    codes, keys, printable text), so a bad cell is reported in curated/prisoners.csv, where it is
+    fixed, before any derived file is written."""
     data = path.read_bytes() if path.exists() else None
     if data is None:
         raise DataValidationError([Problem(label, None, None, "file", f"file is missing (expected at {path})")])
     header = data.split(b"\n", 1)[0].decode("utf-8", "replace").strip().split(",")
     curated_schema = replace(schema, fields=tuple(f for f in schema.fields if f.name in header))
-    result = read_table(data, curated_schema, label)
+    result = check_file(data, curated_schema, label)
     if result.problems:
         raise DataValidationError(result.problems)
     raw = result.raw.fillna("")

@@ -49,6 +49,9 @@ def build(root: str | Path | None = None, echo=print) -> BuildResult:
                                 "(the installed package does not carry it)")
     known = schemas(base)
     result = BuildResult()
+    # The hand-edited input is checked before anything is written: a bad cell stops the build
+    # with its row in curated/prisoners.csv and leaves every derived file as it was.
+    curated = prisoners_step.read_curated(base / CURATED, known["prisoners"], str(CURATED))
 
     # 1. sanction_designations: a thin call; new list arguments are added here.
     from ..designations import DesignationInputError, build_designations, write_table
@@ -67,7 +70,6 @@ def build(root: str | Path | None = None, echo=print) -> BuildResult:
     # 2. prisoners + prisoner_facts
     records, problems = read_roster(raw / ROSTER, f"{RAW}/{ROSTER}")
     result.problems = problems
-    curated = prisoners_step.read_curated(base / CURATED, known["prisoners"], str(CURATED))
     judges, judge_id_of = judges_step.cluster_judges(records)
     committed = _committed_ids(base / DATASETS / "prisoners.csv")
     people, facts, merges, merge_report = prisoners_step.build_prisoners(
