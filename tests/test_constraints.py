@@ -82,6 +82,21 @@ def test_loading_imports_neither_pandera_nor_frictionless():
     assert out.stdout.strip() == ""
 
 
+def test_a_formula_after_a_lone_carriage_return_is_found_by_the_whole_file_search():
+    # found by the property test below: the parser ends a line at a lone CR, so '=' after it
+    # starts a cell, though no comma or line start precedes it in the text
+    from belarus_data._read import text_problems
+
+    rows = _rows("sources")
+    rows[1][0] = ";\r="
+    data_bytes = _csv(rows)
+    result = read_table(data_bytes, SCHEMAS["sources"], "sources")
+    text = data_bytes.decode("utf-8-sig")
+    quick = text_problems(result.raw, "sources", text)
+    assert quick == text_problems(result.raw, "sources", text, search_all=True)
+    assert any(p.rule == "formula" for p in quick)
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=st.sampled_from(["sources", "releases", "judges"]), data=st.data())
 def test_the_whole_file_search_never_skips_a_cell_the_column_search_would_refuse(table, data):

@@ -39,7 +39,8 @@ UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 # a cell also breaks the line count, and then every column is searched anyway.
 _UNPRINTABLE_IN_FILE = (r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\x{202a}-\x{202e}\x{2066}-\x{2069}\x{feff}]"
                         r"|\r[^\n]|\r$")
-_FORMULA_IN_FILE = r'(?m)(?:^|,)"?[=+\-@\t\r]'  # a cell starts a line or follows a comma
+# a cell starts a line or follows a comma; a lone CR also ends a line for the CSV parser
+_FORMULA_IN_FILE = r'(?m)(?:^|[,\r])"?[=+\-@\t\r]'
 # After a problem that breaks parsing, the file's other problems are mostly its echoes.
 PARSE_RULES = ("csv",)
 
